@@ -1,0 +1,34 @@
+# The two commands of the README: `make clean` (set up, then clean seeds/ into out/) and `make test`.
+# `make clean` cleans the *texts*; `make distclean` deletes generated files.
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+INPUT   ?= seeds
+OUT     ?= out
+JOBS    ?= 1
+
+.PHONY: setup clean test test-fast eval bench lint distclean
+
+setup:
+	@bash scripts/setup.sh
+
+clean: setup
+	$(BIN)/cleaner run $(INPUT) --out $(OUT) --jobs $(JOBS)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+eval: setup
+	$(BIN)/python -m bench.evaluate
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+distclean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .cache tools/languagetool/lib *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,143 @@
+"""The command line: ``cleaner run INPUT... --out DIR``; argument parsing and printing only.
+
+Exit codes: 0 every document processed, 1 some documents failed (they are listed in the
+report with the reason), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cleaner.errors import CleanerError, ConfigError, FatalError
+from cleaner.inputs import STDIN, InputFailure, check_inputs, iter_documents
+from cleaner.model import Document, DocumentResult, Summary
+from cleaner.pipeline import Pipeline
+from cleaner.registry import stage_names
+from cleaner.report.writer import RunWriter
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+console = Console(stderr=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cleaner", description="Clean and repair scraped news text.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="clean documents into an output folder with a report")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt files, folders, .jsonl files, or - for stdin")
+    run.add_argument("--out", required=True, type=Path, help="output folder (created if missing)")
+    run.add_argument("--stages", help=f"comma-separated stages to run (of: {', '.join(stage_names())})")
+    run.add_argument("--config", type=Path, help="YAML file merged over the default configuration")
+    run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; output is identical)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cleaner`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+    except ConfigError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return EXIT_USAGE
+    except FatalError as exc:
+        console.print(f"[red]fatal:[/red] {exc}\nOutputs written so far are kept.", highlight=False)
+        return EXIT_SOME_FAILED
+    return EXIT_USAGE
+
+
+def _check_out_dir(out: Path, inputs: Sequence[str]) -> None:
+    resolved = out.resolve()
+    for item in inputs:
+        if item == STDIN:
+            continue
+        folder = Path(item).resolve()
+        folder = folder if folder.is_dir() else folder.parent
+        if resolved == folder or folder in resolved.parents:
+            msg = f"--out {out} lies inside the input folder {item}: choose an output folder outside the inputs"
+            raise ConfigError(msg)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        msg = "--jobs must be at least 1"
+        raise ConfigError(msg)
+    inputs = check_inputs(args.inputs)
+    _check_out_dir(args.out, inputs)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
+    pipeline = Pipeline(stages=stages, config_path=args.config)
+    stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
+    if pipeline.needs_survey:
+        pipeline.survey(d.text for d in iter_documents(inputs, stdin_data) if isinstance(d, Document))
+    writer = RunWriter(args.out, list(pipeline.config.stages))
+    inputs_text: dict[str, str] = {}
+
+    def remembered() -> Iterator[Document | InputFailure]:
+        for doc in iter_documents(inputs, stdin_data):
+            inputs_text[doc.id] = doc.text if isinstance(doc, Document) else ""
+            yield doc
+
+    try:
+        with pipeline, _progress(args.quiet) as advance:
+            for result in pipeline.run(remembered(), jobs=args.jobs):
+                writer.add(result, inputs_text.pop(result.id))
+                advance(result)
+    except CleanerError:
+        writer.discard()
+        raise
+    summary = writer.close()
+    if not args.quiet:
+        _print_summary(summary, args.out)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[DocumentResult], None]]:
+    """A progress bar on a terminal (nothing when quiet or piped); failures are printed as they come."""
+    bar = None
+    if not quiet and console.is_terminal:
+        columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        bar = Progress(*columns, TextColumn("{task.fields[doc]}"), console=console, transient=True)
+    task = bar.add_task("clean", total=None, doc="") if bar is not None else None
+
+    def advance(result: DocumentResult) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, advance=1, doc=result.id)
+        if result.failed:
+            console.print(f"[yellow]failed:[/yellow] {result.source}: {result.error}", highlight=False)
+
+    if bar is None:
+        yield advance
+        return
+    with bar:
+        yield advance
+
+
+def _print_summary(summary: Summary, out: Path) -> None:
+    table = Table(title=f"{summary.documents} documents, {summary.changed} changed, {summary.failed} failed")
+    for column in ("stage", "documents changed", "edits", "lines removed", "flags"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in summary.stages:
+        counters = summary.stats.get(stage, {})
+        table.add_row(
+            stage,
+            str(counters.get("changed", 0)),
+            str(counters.get("edits", 0)),
+            str(counters.get("lines_dropped", 0)),
+            str(counters.get("flags", 0)),
+        )
+    console.print(table)
+    console.print(f"written to {out}/ (report.html, report.json, <id>.txt, <id>.diff)", highlight=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

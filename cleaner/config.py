@@ -1,0 +1,111 @@
+"""Pipeline configuration: which stages run and how each is set up, from YAML.
+
+The package ships ``defaults.yaml``; ``--config FILE`` is merged over it key by key, so a
+user's file names only what it changes. Every stage's section is validated against that
+stage's pydantic model; a mistake stops the run with the file, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from cleaner.errors import ConfigError
+from cleaner.registry import stage_class, stage_names
+from cleaner.stages.base import StageConfig
+
+DEFAULTS_NAME = "defaults.yaml"
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """The stages to run, in pipeline order, each with its validated config."""
+
+    stages: tuple[str, ...]
+    settings: dict[str, StageConfig]
+
+
+def _read_yaml(text: str, where: str) -> tuple[dict[str, Any], yaml.Node | None]:
+    try:
+        data = yaml.safe_load(text) or {}
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        msg = f"{where}: not valid YAML: {exc}"
+        raise ConfigError(msg) from None
+    if not isinstance(data, dict):
+        msg = f"{where}: the top level must be a mapping of settings, found {type(data).__name__}"
+        raise ConfigError(msg)
+    return data, node
+
+
+def line_of(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
+    """The 1-based line of the value at ``path`` in a composed YAML document, if it is there."""
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return None
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_config(path: Path | None = None, stages: Sequence[str] | None = None) -> PipelineConfig:
+    """Read the defaults, merge ``path`` over them, pick ``stages`` (default: the config's list)."""
+    default_text = files("cleaner").joinpath(DEFAULTS_NAME).read_text(encoding="utf-8")
+    data, _ = _read_yaml(default_text, f"cleaner/{DEFAULTS_NAME}")
+    node, where = None, f"cleaner/{DEFAULTS_NAME}"
+    if path is not None:
+        try:
+            user_text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            msg = f"cannot read the config file {path}: {exc.strerror}"
+            raise ConfigError(msg) from None
+        user, node = _read_yaml(user_text, str(path))
+        data, where = _merge(data, user), str(path)
+
+    chosen = list(stages) if stages is not None else data.pop("stages", stage_names())
+    data.pop("stages", None)
+    if not isinstance(chosen, list) or not all(isinstance(s, str) for s in chosen):
+        msg = f"{where}: `stages` must be a list of stage names, e.g. [encoding, boilerplate]"
+        raise ConfigError(msg)
+    classes = [stage_class(name) for name in chosen]
+    unknown = set(data) - set(stage_names())
+    if unknown:
+        msg = f"{where}: unknown section(s) {', '.join(sorted(unknown))}; valid: stages, {', '.join(stage_names())}"
+        raise ConfigError(msg)
+
+    settings: dict[str, StageConfig] = {}
+    for cls in sorted(classes, key=lambda c: c.order):
+        try:
+            settings[cls.name] = cls.config_model.model_validate(data.get(cls.name) or {})
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc, cls.name, where, node)) from None
+    return PipelineConfig(stages=tuple(settings), settings=settings)
+
+
+def _describe(exc: ValidationError, section: str, where: str, node: yaml.Node | None) -> str:
+    problems = []
+    for error in exc.errors():
+        path = [section, *error["loc"]]
+        line = line_of(node, path)
+        at = f"{where}:{line}" if line else where
+        dotted = ".".join(str(p) for p in path)
+        problems.append(f"{at}: {dotted}: {error['msg']}")
+    return "invalid configuration:\n  " + "\n  ".join(problems)

@@ -1,0 +1,167 @@
+"""Running the stages over documents: one at a time, or streamed through worker processes.
+
+>>> from cleaner.pipeline import Pipeline
+>>> with Pipeline(stages=[]) as pipeline:
+...     pipeline.process(Document(id="d", source="-", text="unchanged")).text
+'unchanged'
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from pathlib import Path
+from types import TracebackType
+
+from cleaner.config import PipelineConfig, load_config
+from cleaner.errors import DocumentError
+from cleaner.inputs import InputFailure
+from cleaner.model import Document, DocumentResult
+from cleaner.registry import stage_class
+from cleaner.stages.base import Stage
+from cleaner.trace import Trace
+
+CHUNK = 4  # documents per task sent to a worker: small, so results stream in order
+
+
+class Pipeline:
+    """The configured stages, ready to process documents.
+
+    Use it as a context manager so that what stages share across a run (a grammar server)
+    is started once and always stopped.
+    """
+
+    def __init__(
+        self,
+        config: PipelineConfig | None = None,
+        *,
+        stages: Sequence[str] | None = None,
+        config_path: Path | None = None,
+    ) -> None:
+        self.config = config if config is not None else load_config(config_path, stages)
+        self.stages: list[Stage] = [stage_class(name)(self.config.settings[name]) for name in self.config.stages]
+
+    @property
+    def needs_survey(self) -> bool:
+        """Whether any stage wants to see the whole corpus before the run."""
+        return any(stage.needs_survey for stage in self.stages)
+
+    def survey(self, texts: Iterable[str]) -> None:
+        """Show every raw document to the stages that gather corpus statistics."""
+        surveying = [stage for stage in self.stages if stage.needs_survey]
+        for text in texts:
+            for stage in surveying:
+                stage.survey(text)
+
+    def __enter__(self) -> Pipeline:
+        try:
+            for stage in self.stages:
+                stage.start_run()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the run for every stage (safe to call more than once)."""
+        for stage in reversed(self.stages):
+            stage.end_run()
+
+    def process(self, doc: Document) -> DocumentResult:
+        """Run every stage over one document; a failure is reported in the result, not raised."""
+        trace = Trace(doc.text)
+        metadata = dict(doc.metadata)
+        stats: dict[str, dict[str, int]] = {}
+        for stage in self.stages:
+            try:
+                result = stage.process(trace.text, doc.model_copy(update={"metadata": metadata}))
+                trace.apply(stage.name, result.changes)
+            except DocumentError as exc:
+                return _failed(doc, f"{stage.name}: {exc}")
+            except Exception as exc:  # a bug in one stage must not sink the run
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+                return _failed(doc, f"{stage.name}: internal error, please report it: {detail}")
+            trace.add_flags(result.flags)
+            metadata.update(result.metadata)
+            counters = Counter(result.stats)
+            counters.update(
+                documents=1, changed=int(bool(result.changes)), edits=len(result.changes), flags=len(result.flags)
+            )
+            stats[stage.name] = dict(counters)
+        return DocumentResult(
+            id=doc.id,
+            source=doc.source,
+            text=trace.text,
+            edits=trace.edits,
+            flags=trace.flags(),
+            metadata=metadata,
+            stats=stats,
+        )
+
+    def run(self, docs: Iterable[Document | InputFailure], jobs: int = 1) -> Iterator[DocumentResult]:
+        """Process ``docs`` in order, streaming; ``jobs > 1`` uses that many worker processes.
+
+        The output is the same whatever ``jobs`` is. At most a few chunks per worker are in
+        flight, so memory does not grow with the corpus.
+        """
+        if jobs <= 1:
+            for doc in docs:
+                yield self._process_any(doc)
+            return
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            pending: deque[Future[list[DocumentResult]]] = deque()
+            chunks = _chunked(docs, CHUNK)
+            for chunk in chunks:
+                pending.append(pool.submit(_process_chunk, chunk))
+                if len(pending) >= 4 * jobs:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+    def _process_any(self, doc: Document | InputFailure) -> DocumentResult:
+        if isinstance(doc, InputFailure):
+            return DocumentResult(id=doc.id, source=doc.source, text="", error=doc.reason)
+        return self.process(doc)
+
+
+def _failed(doc: Document, reason: str) -> DocumentResult:
+    return DocumentResult(id=doc.id, source=doc.source, text="", metadata=dict(doc.metadata), error=reason)
+
+
+def _chunked(items: Iterable[Document | InputFailure], size: int) -> Iterator[list[Document | InputFailure]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+_WORKER: Pipeline | None = None
+
+
+def _init_worker(pipeline: Pipeline) -> None:
+    global _WORKER  # one pipeline per worker process, set once by the pool
+    _WORKER = pipeline
+
+
+def _process_chunk(chunk: list[Document | InputFailure]) -> list[DocumentResult]:
+    assert _WORKER is not None, "worker used before _init_worker"
+    return [_WORKER._process_any(doc) for doc in chunk]
+
+
+def clean_text(text: str, *, stages: Sequence[str] | None = None, config_path: Path | None = None) -> DocumentResult:
+    """Clean one text with a fresh pipeline: the cleaned text, its edits and its flags.
+
+    For many texts, build one :class:`Pipeline` and call :meth:`Pipeline.process` or
+    :meth:`Pipeline.run` inside ``with``: setting up the stages once is much cheaper.
+
+    >>> clean_text("plain text", stages=[]).text
+    'plain text'
+    """
+    with Pipeline(stages=stages, config_path=config_path) as pipeline:
+        return pipeline.process(Document(id="text", source="-", text=text))

@@ -1,0 +1,1 @@
+"""Writing the results of a run: cleaned texts, diffs, report.json and report.html."""

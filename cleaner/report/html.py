@@ -1,0 +1,152 @@
+"""``report.html``: one self-contained page (no server, no network) showing every document.
+
+Per document, the text with each change shown in place (what was removed struck through,
+what was put in highlighted, the rule on hover), flags marked where they are, and tables of
+flags and changes. All document text is escaped: scraped text can hold ``<script>``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib.resources import files
+
+from cleaner.model import DocumentResult, Edit, Flag, Summary
+
+_VISIBLE_WS = str.maketrans({" ": "\u2423", "\n": "\u00b6\n", "\t": "\u2192", "\u00a0": "\u237d"})
+
+
+def _shown(text: str) -> str:
+    """Escape ``text``; a change that is only white space gets visible symbols."""
+    return escape(text.translate(_VISIBLE_WS) if text and not text.strip() else text)
+
+
+def _cleaned_spans(edits: list[Edit]) -> list[tuple[int, int, Edit]]:
+    spans, delta = [], 0
+    for edit in sorted(edits, key=lambda e: (e.source_start, e.source_end)):
+        start = edit.source_start + delta
+        spans.append((start, start + len(edit.after), edit))
+        delta += len(edit.after) - len(edit.before)
+    return spans
+
+
+def render_text(result: DocumentResult) -> str:
+    """The cleaned text as HTML with changes and flags marked in place.
+
+    >>> from cleaner.model import Edit
+    >>> e = Edit(stage="s", rule="r", source_start=0, source_end=3, before="<b>", after="", reason="x")
+    >>> render_text(DocumentResult(id="d", source="-", text="ok", edits=[e]))
+    '<del title="s:r: x">&lt;b&gt;</del>ok'
+    """
+    text, spans, flags = result.text, _cleaned_spans(result.edits), result.flags
+    cuts = {0, len(text)}
+    for start, end, _ in spans:
+        cuts |= {start, end}
+    for flag in flags:
+        cuts |= {flag.start, flag.end}
+    points = sorted(cuts)
+    starting: dict[int, list[tuple[int, Edit]]] = {}
+    for start, end, edit in spans:
+        starting.setdefault(start, []).append((end, edit))
+    out: list[str] = []
+    for left, right in zip(points, [*points[1:], None], strict=True):
+        for _end, edit in starting.get(left, []):
+            if edit.before:
+                out.append(f'<del title="{escape(_label(edit))}">{_shown(edit.before)}</del>')
+        if right is None:
+            break
+        out.append(_piece(text[left:right], left, spans, flags))
+    return "".join(out)
+
+
+def _label(edit: Edit) -> str:
+    return f"{edit.stage}:{edit.rule}: {edit.reason}"
+
+
+def _piece(piece: str, at: int, spans: list[tuple[int, int, Edit]], flags: list[Flag]) -> str:
+    html = _shown(piece)
+    for start, end, edit in spans:
+        if start <= at < end:
+            html = f'<ins title="{escape(_label(edit))}">{html}</ins>'
+            break
+    covering = [f for f in flags if f.start <= at < f.end]
+    if covering:
+        best = max(covering, key=lambda f: f.score)
+        tip = f"{best.kind} {best.score:.2f}: {best.message}"
+        if best.suggestions:
+            tip += " \u2192 " + " | ".join(best.suggestions[:3])
+        html = f'<mark class="flag {escape(best.kind)}" title="{escape(tip)}">{html}</mark>'
+    return html
+
+
+def _flag_rows(flags: list[Flag]) -> str:
+    rows = []
+    for flag in sorted(flags, key=lambda f: -f.score):
+        evidence = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in flag.evidence.items())
+        rows.append(
+            "<tr>"
+            f"<td>{escape(flag.stage)}</td><td>{escape(flag.kind)}</td><td><q>{escape(flag.text)}</q></td>"
+            f"<td>{escape(' | '.join(flag.suggestions))}</td><td>{flag.score:.2f}</td>"
+            f"<td>{escape(flag.message)}<div class=evidence>{escape(evidence)}</div></td><td>{escape(flag.rule)}</td>"
+            "</tr>"
+        )
+    head = (
+        "<tr><th>stage</th><th>kind</th><th>text</th><th>suggestions</th><th>score</th><th>why</th><th>rule</th></tr>"
+    )
+    return f"<table class=flags>{head}{''.join(rows)}</table>" if rows else ""
+
+
+def _edit_rows(edits: list[Edit]) -> str:
+    rows = [
+        "<tr>"
+        f"<td>{escape(e.stage)}</td><td>{escape(e.rule)}</td><td>{e.source_start}\u2013{e.source_end}</td>"
+        f"<td><del>{_shown(e.before)}</del></td><td><ins>{_shown(e.after)}</ins></td><td>{escape(e.reason)}</td>"
+        "</tr>"
+        for e in edits
+    ]
+    head = "<tr><th>stage</th><th>rule</th><th>span</th><th>before</th><th>after</th><th>reason</th></tr>"
+    return f"<table class=edits>{head}{''.join(rows)}</table>" if rows else ""
+
+
+def render_document(result: DocumentResult, input_text: str) -> str:
+    """One document's section of the page."""
+    title = f'<h2 id="doc-{escape(result.id)}">{escape(result.id)}</h2><p class=source>{escape(result.source)}</p>'
+    if result.failed:
+        return f"<section class='doc failed'>{title}<p class=error>failed: {escape(result.error or '')}</p></section>\n"
+    counts = (
+        f"{len(result.edits)} changes, {len(result.flags)} flags, {len(input_text)} \u2192 {len(result.text)} chars"
+    )
+    meta = ", ".join(f"{k}: {v}" for k, v in result.metadata.items())
+    parts = [
+        f"<section class=doc>{title}<p class=counts>{escape(counts)}</p>",
+        f"<p class=meta>{escape(meta)}</p>" if meta else "",
+        f"<pre class=text>{render_text(result)}</pre>",
+        f"<details open><summary>Flags ({len(result.flags)})</summary>{_flag_rows(result.flags)}</details>"
+        if result.flags
+        else "",
+        f"<details><summary>Changes ({len(result.edits)})</summary>{_edit_rows(result.edits)}</details>"
+        if result.edits
+        else "",
+        "</section>\n",
+    ]
+    return "".join(parts)
+
+
+def render_page(summary: Summary) -> tuple[str, str]:
+    """The page around the document sections: (head with the summary, tail)."""
+    css = files("cleaner.report").joinpath("report.css").read_text(encoding="utf-8")
+    rows = "".join(
+        f"<tr><td>{escape(stage)}</td>"
+        f"<td>{counters.get('changed', 0)}</td><td>{counters.get('lines_dropped', 0)}</td>"
+        f"<td>{counters.get('flags', 0)}</td></tr>"
+        for stage, counters in summary.stats.items()
+    )
+    head = (
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        "<meta name=viewport content='width=device-width, initial-scale=1'>"
+        f"<title>cleaner report</title><style>{css}</style></head><body>"
+        "<header><h1>cleaner report</h1>"
+        f"<p>{summary.documents} documents, {summary.changed} changed, {summary.failed} failed</p>"
+        "<table class=summary><tr><th>stage</th><th>documents changed</th><th>lines removed</th><th>flags</th></tr>"
+        f"{rows}</table></header><main>\n"
+    )
+    return head, "</main></body></html>\n"

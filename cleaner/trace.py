@@ -1,0 +1,234 @@
+"""Provenance: turn each stage's changes into edits on the *input* text, and replay them.
+
+Stages see the text as the previous stage left it and describe what they change as
+:class:`Change` objects in those coordinates. :class:`Trace` folds every stage's changes
+into one list of non-overlapping :class:`~cleaner.model.Edit` objects whose spans are in
+the input, so that
+
+* ``apply_edits(input, edits) == cleaned`` and
+* ``revert_edits(cleaned, edits) == input``, byte for byte.
+
+When a later change touches text an earlier edit produced (boilerplate drops a line that
+the encoding stage had repaired), the two become one edit, attributed to the later stage:
+an edit that no longer exists in the output cannot be accepted or rejected on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from cleaner.model import Edit, Flag
+
+
+@dataclass(frozen=True)
+class Change:
+    """A stage's replacement of ``text[start:end]`` by ``after`` in the text it was given."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    reason: str
+
+
+def _conflict(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Whether two spans must become one edit: they overlap, or an insertion touches the other."""
+    if a_start < b_end and b_start < a_end:
+        return True
+    zero_width = a_start == a_end or b_start == b_end
+    return zero_width and a_start <= b_end and b_start <= a_end
+
+
+def _check_changes(text: str, changes: Sequence[Change]) -> list[Change]:
+    ordered = sorted(changes, key=lambda c: (c.start, c.end))
+    last_end = 0
+    for change in ordered:
+        if not 0 <= change.start <= change.end <= len(text):
+            msg = f"change {change.rule} at {change.start}..{change.end} lies outside the text"
+            raise ValueError(msg)
+        if change.start < last_end:
+            msg = f"changes overlap at {change.start} (rule {change.rule}); a stage must not overlap itself"
+            raise ValueError(msg)
+        last_end = change.end
+    return [c for c in ordered if text[c.start : c.end] != c.after]
+
+
+@dataclass
+class _Span:
+    """A member of a merge group: an earlier edit (``edit``) or a new change (``change``)."""
+
+    start: int
+    end: int
+    edit: Edit | None = None
+    change: Change | None = None
+
+
+class Trace:
+    """The input text, the text as it stands now, and the edits between them."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.text = source
+        self.edits: list[Edit] = []
+        self._flags: list[Flag] = []
+
+    def apply(self, stage: str, changes: Sequence[Change]) -> None:
+        """Apply one stage's changes to the current text and fold them into the edits."""
+        real = _check_changes(self.text, changes)
+        if not real:
+            return
+        spans = [_Span(s, e, edit=ed) for ed, (s, e) in zip(self.edits, self._current_spans(), strict=True)]
+        spans += [_Span(c.start, c.end, change=c) for c in real]
+        spans.sort(key=lambda sp: (sp.start, sp.end, sp.change is not None))
+        self._flags = [self._shift_flag(flag, real) for flag in self._flags]
+        self.edits = [edit for group in _groups(spans) for edit in self._merge(stage, group)]
+        self.text = _splice(self.text, [(c.start, c.end, c.after) for c in real])
+
+    def add_flags(self, flags: Iterable[Flag]) -> None:
+        """Record flags whose spans are in the current text."""
+        self._flags.extend(flags)
+
+    def flags(self) -> list[Flag]:
+        """The flags with their spans in the current text and, where they map, in the input."""
+        spans = self._current_spans()
+        return [self._locate(flag, spans) for flag in sorted(self._flags, key=lambda f: (f.start, f.end))]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _current_spans(self) -> list[tuple[int, int]]:
+        spans, delta = [], 0
+        for edit in self.edits:
+            start = edit.source_start + delta
+            spans.append((start, start + len(edit.after)))
+            delta += len(edit.after) - len(edit.before)
+        return spans
+
+    def _to_source(self, position: int, spans: list[tuple[int, int]]) -> int:
+        """Map a current position that lies outside every edit to the input."""
+        delta = 0
+        for edit, (_start, end) in zip(self.edits, spans, strict=True):
+            if end > position:
+                break
+            delta += len(edit.after) - len(edit.before)
+        return position - delta
+
+    def _merge(self, stage: str, group: list[_Span]) -> list[Edit]:
+        changes = [sp.change for sp in group if sp.change is not None]
+        old = [sp.edit for sp in group if sp.edit is not None]
+        if not changes:
+            return old
+        spans = self._current_spans()
+        left, right = group[0], max(group, key=lambda sp: sp.end)
+        start, end = left.start, right.end
+        src_start = left.edit.source_start if left.edit else self._to_source(start, spans)
+        src_end = right.edit.source_end if right.edit else self._to_source(end, spans)
+        after = _splice(self.text[start:end], [(c.start - start, c.end - start, c.after) for c in changes])
+        reason = "; ".join(c.reason for c in changes)
+        if old:
+            reason += " (includes earlier " + ", ".join(f"{e.stage}:{e.rule}" for e in old) + ")"
+        return [
+            Edit(
+                stage=stage,
+                rule="+".join(dict.fromkeys(c.rule for c in changes)),
+                source_start=src_start,
+                source_end=src_end,
+                before=self.source[src_start:src_end],
+                after=after,
+                reason=reason,
+            )
+        ]
+
+    def _shift_flag(self, flag: Flag, changes: list[Change]) -> Flag:
+        new_start = _map_position(flag.start, changes, side="start")
+        new_end = max(new_start, _map_position(flag.end, changes, side="end"))
+        if (new_start, new_end) == (flag.start, flag.end):
+            return flag
+        return flag.model_copy(update={"start": new_start, "end": new_end})
+
+    def _locate(self, flag: Flag, spans: list[tuple[int, int]]) -> Flag:
+        inside_edit = any(flag.start < e and s < flag.end for s, e in spans)
+        update: dict[str, object] = {"text": self.text[flag.start : flag.end]}
+        if inside_edit:
+            update |= {"source_start": None, "source_end": None}
+        else:
+            update |= {
+                "source_start": self._to_source(flag.start, spans),
+                "source_end": self._to_source(flag.end, spans),
+            }
+        return flag.model_copy(update=update)
+
+
+def _groups(spans: list[_Span]) -> list[list[_Span]]:
+    """Split sorted spans into runs that must be merged into one edit."""
+    groups: list[list[_Span]] = []
+    for span in spans:
+        if groups and any(_conflict(span.start, span.end, other.start, other.end) for other in groups[-1]):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+def _map_position(position: int, changes: list[Change], side: str) -> int:
+    """Where ``position`` ends up after ``changes``.
+
+    A position inside a change snaps to that change's start (``side="start"``) or end
+    (``side="end"``); an insertion exactly at a flag's start goes before it, one at its end
+    after it.
+    """
+    delta = 0
+    for change in changes:
+        insertion_here = change.start == change.end == position
+        before = change.end < position or (change.end == position and not insertion_here)
+        if before or (insertion_here and side == "start"):
+            delta += len(change.after) - (change.end - change.start)
+            continue
+        if change.start < position < change.end:
+            return change.start + delta + (0 if side == "start" else len(change.after))
+        break
+    return position + delta
+
+
+def _splice(text: str, replacements: Sequence[tuple[int, int, str]]) -> str:
+    pieces, last = [], 0
+    for start, end, after in replacements:
+        pieces += [text[last:start], after]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def apply_edits(source: str, edits: Sequence[Edit]) -> str:
+    """Rebuild the cleaned text from the input and the edits.
+
+    >>> e = Edit(stage="s", rule="r", source_start=0, source_end=1, before="a", after="A", reason="")
+    >>> apply_edits("abc", [e])
+    'Abc'
+    """
+    ordered = sorted(edits, key=lambda e: (e.source_start, e.source_end))
+    for edit in ordered:
+        if source[edit.source_start : edit.source_end] != edit.before:
+            msg = f"edit {edit.stage}:{edit.rule} does not match the input at {edit.source_start}"
+            raise ValueError(msg)
+    return _splice(source, [(e.source_start, e.source_end, e.after) for e in ordered])
+
+
+def revert_edits(cleaned: str, edits: Sequence[Edit]) -> str:
+    """Rebuild the input from the cleaned text and the edits.
+
+    >>> e = Edit(stage="s", rule="r", source_start=0, source_end=1, before="a", after="A", reason="")
+    >>> revert_edits("Abc", [e])
+    'abc'
+    """
+    ordered = sorted(edits, key=lambda e: (e.source_start, e.source_end))
+    replacements, delta = [], 0
+    for edit in ordered:
+        start = edit.source_start + delta
+        end = start + len(edit.after)
+        if cleaned[start:end] != edit.after:
+            msg = f"edit {edit.stage}:{edit.rule} does not match the cleaned text at {start}"
+            raise ValueError(msg)
+        replacements.append((start, end, edit.before))
+        delta += len(edit.after) - len(edit.before)
+    return _splice(cleaned, replacements)
