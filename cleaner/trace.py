@@ -104,10 +104,12 @@ class Trace:
             delta += len(edit.after) - len(edit.before)
         return spans
 
-    def _to_source(self, position: int, spans: list[tuple[int, int]]) -> int:
-        """Map a current position that lies outside every edit to the input."""
+    def _to_source(self, position: int, spans: list[tuple[int, int]], side: str = "start") -> int:
+        """Map a current position to the input; inside an edit it snaps to the edit's edge."""
         delta = 0
-        for edit, (_start, end) in zip(self.edits, spans, strict=True):
+        for edit, (start, end) in zip(self.edits, spans, strict=True):
+            if start < position < end:
+                return edit.source_start if side == "start" else edit.source_end
             if end > position:
                 break
             delta += len(edit.after) - len(edit.before)
@@ -119,12 +121,11 @@ class Trace:
         if not changes:
             return old
         spans = self._current_spans()
-        left, right = group[0], max(group, key=lambda sp: sp.end)
-        start, end = left.start, right.end
-        src_start = left.edit.source_start if left.edit else self._to_source(start, spans)
-        src_end = right.edit.source_end if right.edit else self._to_source(end, spans)
+        start, end = min(sp.start for sp in group), max(sp.end for sp in group)
+        src_start = min([e.source_start for e in old] + [self._to_source(c.start, spans, "start") for c in changes])
+        src_end = max([e.source_end for e in old] + [self._to_source(c.end, spans, "end") for c in changes])
         after = _splice(self.text[start:end], [(c.start - start, c.end - start, c.after) for c in changes])
-        reason = "; ".join(c.reason for c in changes)
+        reason = "; ".join(dict.fromkeys(c.reason for c in changes))
         if old:
             reason += " (includes earlier " + ", ".join(f"{e.stage}:{e.rule}" for e in old) + ")"
         return [

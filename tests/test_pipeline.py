@@ -1,0 +1,91 @@
+"""The pipeline over documents: provenance across stages, failures, and jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import pytest
+
+from cleaner.config import PipelineConfig
+from cleaner.errors import DocumentError
+from cleaner.inputs import InputFailure
+from cleaner.model import Document
+from cleaner.pipeline import Pipeline
+from cleaner.stages.base import Stage, StageConfig, StageResult
+from cleaner.trace import Change, apply_edits, revert_edits
+
+
+class Shout(Stage):
+    """Unit-test stage: upper-cases every 'x'."""
+
+    name: ClassVar[str] = "test-shout"
+    order: ClassVar[int] = 1
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        return StageResult(changes=[Change(i, i + 1, "X", "shout", "x to X") for i, c in enumerate(text) if c == "x"])
+
+
+class DropFirstLine(Stage):
+    """Unit-test stage: drops the first line; refuses documents containing 'poison'."""
+
+    name: ClassVar[str] = "test-drop"
+    order: ClassVar[int] = 2
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        if "poison" in text:
+            msg = "poisoned document"
+            raise DocumentError(msg)
+        end = text.find("\n") + 1
+        return StageResult(changes=[Change(0, end, "", "drop", "first line")] if end else [], metadata={"dropped": 1})
+
+
+def pipeline() -> Pipeline:
+    pipe = Pipeline(config=PipelineConfig(stages=(), settings={}))
+    pipe.stages = [Shout(StageConfig()), DropFirstLine(StageConfig())]
+    return pipe
+
+
+def docs() -> Iterator[Document | InputFailure]:
+    for number in range(23):
+        text = f"head x{number}\nbody x and x {number}\n"
+        yield Document(id=f"d{number}", source="test", text=text if number != 7 else "poison\n")
+    yield InputFailure(id="bad", source="bad.txt", reason="binary file")
+
+
+def test_process_records_every_stage_and_replays() -> None:
+    doc = Document(id="d", source="-", text="head x\nbody x\n")
+    result = pipeline().process(doc)
+    assert result.text == "body X\n"
+    assert apply_edits(doc.text, result.edits) == result.text
+    assert revert_edits(result.text, result.edits) == doc.text
+    assert result.metadata == {"dropped": 1}
+    assert result.stats["test-shout"]["edits"] == 2
+    assert result.stats["test-drop"]["changed"] == 1
+
+
+def test_failures_are_reported_and_the_run_goes_on() -> None:
+    results = list(pipeline().run(docs()))
+    failed = {r.id: r.error for r in results if r.failed}
+    assert failed == {"d7": "test-drop: poisoned document", "bad": "binary file"}
+    assert len(results) == 24
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_jobs_give_identical_output(jobs: int) -> None:
+    serial = [r.model_dump() for r in pipeline().run(docs(), jobs=1)]
+    parallel = [r.model_dump() for r in pipeline().run(docs(), jobs=jobs)]
+    assert parallel == serial
+
+
+def test_a_bug_in_a_stage_fails_only_that_document() -> None:
+    class Broken(Shout):
+        def process(self, text: str, doc: Document) -> StageResult:
+            return StageResult(changes=[Change(0, 1, str(1 // 0), "x", "x")])
+
+    pipe = pipeline()
+    pipe.stages = [Broken(StageConfig())]
+    result = pipe.process(Document(id="d", source="-", text="x"))
+    assert result.error is not None
+    assert "internal error" in result.error
+    assert "ZeroDivisionError" in result.error
