@@ -1,0 +1,209 @@
+"""Bytes to text: find out how a file is encoded instead of guessing, and refuse binary files.
+
+The order of evidence, strongest first:
+
+1. a byte order mark (UTF-8, UTF-16 or UTF-32);
+2. signs of a binary file: a known file signature (PNG, gzip, PDF, ...), NUL bytes, or many
+   control bytes; these raise :class:`~cleaner.errors.DocumentError` saying what the file
+   looks like. NUL bytes in every other position are UTF-16 without a BOM, not binary;
+3. strict UTF-8, which almost never decodes text in another encoding by accident;
+4. UTF-8 with a few stray Windows-1252 bytes (text pasted together from two sources);
+5. Windows-1252 or Latin-1, when the result reads as Western European text (see
+   :func:`_reads_as_western`). The two agree everywhere except bytes 0x80-0x9F: C1 control
+   characters in Latin-1, printable (``€ ‘ ’ “ ” – —``) in Windows-1252. Text never contains C1
+   controls, so those bytes mean Windows-1252; without them the file is named Latin-1;
+6. charset-normalizer for other single- and multi-byte encodings (Cyrillic, Greek, Japanese…).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from cleaner.errors import DocumentError
+
+__all__ = ["decode_bytes"]
+
+_BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# File signatures ("magic numbers") of formats people drop into a text folder by mistake.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx/.epub, which are ZIP files)"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x7fELF", "an executable program (ELF)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc/.xls)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+_SIGNATURE_EXEMPT = (b"BZh", b"%PDF-")  # printable signatures: only trusted with a version after
+_PRINTABLE_SIGNATURE = re.compile(rb"(?:BZh[1-9]|%PDF-\d\.\d)")
+
+# Control bytes that plain text does not contain (tab, line feed, form feed, carriage
+# return and escape are allowed; escape starts terminal colour codes ftfy removes).
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b") + b"\x7f"
+_MAX_CONTROL_SHARE = 0.01  # real text has none; binary formats have about one byte in ten
+_SAMPLE = 1 << 16  # how much of a file the binary checks look at
+
+_WINDOWS_ONLY = bytes(range(0x80, 0xA0))
+_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+# Non-letters a Western text plausibly contains, beyond ASCII (as decoded by cp1252).
+_WESTERN_SYMBOLS = frozenset("\u00a0¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
+_MAX_NON_ASCII_LETTERS = 0.3  # share of letters; French or German text stays far below
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode a file's bytes; return the text and the name of the encoding found.
+
+    >>> decode_bytes("It’s €5".encode("utf-8"))
+    ('It’s €5', 'utf-8')
+    >>> decode_bytes("It’s €5".encode("cp1252"))
+    ('It’s €5', 'cp1252')
+    >>> decode_bytes("Café".encode("latin-1"))
+    ('Café', 'latin-1')
+    >>> decode_bytes(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00")
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.DocumentError: this looks like a PNG image, not text; convert it to text or leave it out of the input
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _decode_strict(data[len(bom) :], name.removesuffix("-sig")), name
+    _reject_binary(data[:_SAMPLE])
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        return wide
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _has_utf8_sequences(data):
+        return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8+cp1252"
+    western = _decode_cp1252(data)
+    if _reads_as_western(western):
+        has_windows_bytes = any(byte in _WINDOWS_ONLY for byte in data)
+        return western, "cp1252" if has_windows_bytes else "latin-1"
+    return _detect_other(data)
+
+
+def _decode_strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        msg = f"the file starts with a {encoding} byte order mark but is not valid {encoding} at byte {exc.start}"
+        raise DocumentError(msg) from None
+
+
+def _reject_binary(sample: bytes) -> None:
+    """Raise :class:`DocumentError` if ``sample`` (a file's start) looks like a binary file."""
+    for signature, what in _SIGNATURES:
+        if sample.startswith(signature):
+            if signature in _SIGNATURE_EXEMPT and not _PRINTABLE_SIGNATURE.match(sample):
+                continue
+            msg = f"this looks like {what}, not text; convert it to text or leave it out of the input"
+            raise DocumentError(msg)
+    if b"\x00" in sample and _utf16_without_bom(sample) is None:
+        msg = "this looks like a binary file (it contains NUL bytes), not text; leave it out of the input"
+        raise DocumentError(msg)
+    controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
+    if b"\x00" not in sample and controls > _MAX_CONTROL_SHARE * len(sample):
+        msg = (
+            f"this looks like a binary file ({controls} control bytes in the first {len(sample)}), "
+            "not text; leave it out of the input"
+        )
+        raise DocumentError(msg)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16 without a BOM: NUL in (nearly) every other byte, on one side only."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:_SAMPLE]
+    half = len(sample) // 2
+    for name, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros.count(0) >= 0.9 * half:
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for ch in text[: len(sample) // 2] if ord(ch) < 0x20 and ch not in "\t\n\r\x0c")
+            if controls <= _MAX_CONTROL_SHARE * half:
+                return text, name
+    return None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    """Whether ``data`` holds well-formed multi-byte UTF-8 (rare by chance in cp1252 text)."""
+    return _UTF8_SEQUENCE.search(data) is not None
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return _decode_cp1252(bad), error.end
+
+
+_CP1252_FALLBACK = "cleaner-cp1252-fallback"
+codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
+
+
+def _decode_cp1252(data: bytes) -> str:
+    """Windows-1252, with its five undefined bytes taken as Latin-1 (as browsers do)."""
+    if not any(byte in _CP1252_UNDEFINED for byte in data):
+        return data.decode("cp1252")
+    return "".join(
+        data[i : i + 1].decode("latin-1" if data[i] in _CP1252_UNDEFINED else "cp1252") for i in range(len(data))
+    )
+
+
+def _reads_as_western(text: str) -> bool:
+    """Whether cp1252-decoded text reads as a Western European language.
+
+    Text in another single-byte encoding decoded this way turns most of its letters into
+    accented Latin ones (Cyrillic, Greek) or puts symbols inside words (``ma³y`` for Polish
+    ``mały``).
+
+    >>> _reads_as_western("Die Größe der Straße")
+    True
+    >>> _reads_as_western("Ïðåçèäåíò çàÿâèë")
+    False
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = [ch for ch in letters if not ch.isascii()]
+    if letters and len(foreign) > _MAX_NON_ASCII_LETTERS * len(letters):
+        return False
+    for i, ch in enumerate(text):
+        if ch.isascii() or ch.isalpha():
+            continue
+        if ch not in _WESTERN_SYMBOLS:
+            return False
+        inside_word = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+        if inside_word and ch not in "’‘·–—…":
+            return False
+    return True
+
+
+def _detect_other(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes  # lazy: only needed for non-Western files
+
+    best = from_bytes(data).best()
+    if best is None:
+        msg = "cannot tell how this file is encoded (not UTF-8, not Western European); convert it to UTF-8"
+        raise DocumentError(msg)
+    return str(best), best.encoding

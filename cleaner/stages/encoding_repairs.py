@@ -1,0 +1,248 @@
+"""Line repairs of the encoding stage that ftfy does not make.
+
+Each repair is a pure function from one line (no ``\\n`` in it) to the changes it wants,
+as :class:`~cleaner.trace.Change` objects in that line's coordinates, so the stage can
+record every one. :func:`apply_fixes` turns them into the repaired line; the doctests use it.
+
+The repairs aim at damage that scraping, spinning and careless editing leave in news text.
+Each says what it deliberately leaves alone: correct text, including ftfy's negative test
+cases, must come through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from cleaner.trace import Change
+
+__all__ = [
+    "apply_fixes",
+    "fix_spaced_possessive",
+    "join_spaced_hyphens",
+    "normalize_spaces",
+    "remove_invisible_characters",
+    "strip_running_hashtags",
+    "swap_misplaced_quotes",
+]
+
+
+def apply_fixes(line: str, changes: Sequence[Change]) -> str:
+    """The line with ``changes`` (non-overlapping, in its coordinates) made.
+
+    >>> apply_fixes("abc", [Change(1, 2, "X", "r", "why")])
+    'aXc'
+    """
+    pieces, last = [], 0
+    for change in sorted(changes, key=lambda c: c.start):
+        pieces += [line[last : change.start], change.after]
+        last = change.end
+    pieces.append(line[last:])
+    return "".join(pieces)
+
+
+# -- quotes ------------------------------------------------------------------------------
+
+_DOUBLE_QUOTES = re.compile("[\u201c\u201d\u201e]")  # “ ” „
+_OPEN, _CLOSE, _LOW_OPEN = "\u201c", "\u201d", "\u201e"
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum()
+
+
+def swap_misplaced_quotes(line: str) -> list[Change]:
+    """Turn ``word” next …”`` into ``word “next …”``: an opening quote typed as a closing one.
+
+    Spinners and bad smart-quote conversion leave an opening quote glued to the word before it,
+    facing the wrong way, with the space on the wrong side. It is recognised when no quote is
+    open at that point, the glyph sits between a word and ``space + word``, and the next
+    double-quote glyph on the line closes (so the pair is balanced after the repair).
+
+    >>> apply_fixes(s := "He said” no deal” today.", swap_misplaced_quotes(s))
+    'He said “no deal” today.'
+
+    Left alone: correct quoting (``“biased” remarks``: the ” closes an open quote), German and
+    Croatian ``„…“`` pairs, a closing quote with no partner later on the line (a quotation
+    carried over from the previous paragraph), and Swedish ``”…”`` (space before the glyph).
+
+    >>> swap_misplaced_quotes("a “biased” remark, „so“ what, done” he said")
+    []
+    """
+    glyphs = [(m.start(), m.group()) for m in _DOUBLE_QUOTES.finditer(line)]
+    changes: list[Change] = []
+    opener = ""
+    for k, (pos, glyph) in enumerate(glyphs):
+        if glyph in (_OPEN, _LOW_OPEN) and not opener:
+            opener = glyph
+        elif glyph in (_CLOSE, _OPEN) and opener:
+            opener = ""
+        elif glyph == _CLOSE and _opens_misplaced(line, pos, glyphs[k + 1 :]):
+            reason = "an opening quote was typed as a closing one, stuck to the previous word"
+            changes.append(Change(pos, pos + 2, " " + _OPEN, "quote_direction", reason))
+            opener = _OPEN
+    return changes
+
+
+def _opens_misplaced(line: str, pos: int, later: list[tuple[int, str]]) -> bool:
+    glued = pos > 0 and _is_word(line[pos - 1])
+    then_word = line[pos + 1 : pos + 2] == " " and _is_word(line[pos + 2 : pos + 3] or " ")
+    return glued and then_word and bool(later) and later[0][1] == _CLOSE
+
+
+_SPACED_POSSESSIVE = re.compile(r"\b(\w+[sS]) [\u2018\u2019] (?=\w)")
+# Function words that end in "s" but are never plural possessives.
+_NOT_PLURAL = frozenset(
+    "as is was has his hers its ours yours theirs this us yes does thus plus whereas perhaps always less unless".split()
+)
+
+
+def fix_spaced_possessive(line: str) -> list[Change]:
+    """Turn ``States ‘ mediation`` into ``States’ mediation``: a plural possessive apostrophe.
+
+    A lone curly single quote with a space on each side, after a plural word ending in *s* and
+    before a word, can only be the apostrophe of a plural possessive.
+
+    >>> apply_fixes(s := "the United States ‘ mediation role", fix_spaced_possessive(s))
+    'the United States’ mediation role'
+
+    Left alone: quotes attached to a word (``‘business as usual’``), a lone quote after a word
+    not ending in *s* or after a function word such as *was* or *this*.
+
+    >>> fix_spaced_possessive("it was ‘ usual ’ for him") + fix_spaced_possessive("the ‘dirt cheap’ one")
+    []
+    """
+    reason = "a plural possessive apostrophe had spaces around it"
+    return [
+        Change(m.end(1), m.end(), "\u2019 ", "spaced_possessive", reason)
+        for m in _SPACED_POSSESSIVE.finditer(line)
+        if m.group(1).lower() not in _NOT_PLURAL
+    ]
+
+
+# -- hyphens -----------------------------------------------------------------------------
+
+_SPACED_HYPHEN = re.compile(r"(?<=[^\W_])- (?=([^\W_]+))")
+# Words after which "X- " is a suspended hyphen ("pre- and post-war", "two- to three-year").
+_SUSPENDING_WORDS = frozenset({"and", "or", "nor", "to", "through", "till", "until", "versus", "vs", "as", "but"})
+
+
+def join_spaced_hyphens(line: str) -> list[Change]:
+    """Turn ``Nagorno- Karabakh`` into ``Nagorno-Karabakh``: a compound split after its hyphen.
+
+    >>> apply_fixes(s := "the Nagorno- Karabakh region, COVID- 19", join_spaced_hyphens(s))
+    'the Nagorno-Karabakh region, COVID-19'
+
+    Left alone: suspended hyphens (``pre- and post-war``, ``short- or long-term``,
+    ``two- to three-year``), dashes between spaces (``word - word``), list bullets (``- item``)
+    and a hyphen at the end of a line.
+
+    >>> join_spaced_hyphens("pre- and post-war, short- or long-term, a - b")
+    []
+    >>> join_spaced_hyphens("- item") + join_spaced_hyphens("hyphen-")
+    []
+    """
+    changes = []
+    for match in _SPACED_HYPHEN.finditer(line):
+        if match.group(1).lower() in _SUSPENDING_WORDS:
+            continue
+        reason = "a space split a hyphenated compound"
+        changes.append(Change(match.start(), match.end(), "-", "hyphen_space", reason))
+    return changes
+
+
+# -- spaces ------------------------------------------------------------------------------
+
+# Invisible characters that only get in the way of matching words: zero-width space, word
+# joiner, byte order mark, soft hyphen. Zero-width (non-)joiners (U+200C, U+200D) stay: emoji
+# sequences and Persian or Indic spelling need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]+")
+
+
+def remove_invisible_characters(line: str) -> list[Change]:
+    """Remove zero-width spaces, word joiners, stray byte order marks and soft hyphens.
+
+    >>> apply_fixes(s := "news\\u00adpaper\\u200b text", remove_invisible_characters(s))
+    'newspaper text'
+
+    Left alone: zero-width joiners and non-joiners (emoji sequences, Persian, Indic scripts).
+
+    >>> remove_invisible_characters("\\U0001f469\\u200d\\U0001f4bb")
+    []
+    """
+    reason = "invisible character (zero-width space, soft hyphen or byte order mark)"
+    return [Change(m.start(), m.end(), "", "invisible_char", reason) for m in _INVISIBLE.finditer(line)]
+
+
+_SPACE_RUN = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f]+")
+# Spaces that forbid a line break: a lone one between visible characters is a typographic
+# choice of the publisher ("10 km", "M. Dupont", French "« oui »").
+_NO_BREAK = frozenset("\u00a0\u2007\u202f")
+# A run of spaces is collapsed only between words: after a word or closing punctuation and
+# before a word or opening punctuation. Runs among symbols (emoticons, ASCII art) stay.
+_BEFORE_RUN = re.compile(r"[\w.,;:!?%)\]}\u201d\u2019\"']")
+_AFTER_RUN = re.compile(r"[\w(\[{\u201c\u2018\"'$\u20ac\u00a3]")
+
+
+def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
+    """Make odd spaces plain, collapse runs of spaces between words, strip trailing spaces.
+
+    >>> s = "Prices\\u2009rose  sharply.\\u00a0 Then\\u00a0they fell.  "
+    >>> apply_fixes(s, normalize_spaces(s))
+    'Prices rose sharply. Then\\xa0they fell.'
+    >>> apply_fixes(s, normalize_spaces(s, keep_no_break=False))
+    'Prices rose sharply. Then they fell.'
+
+    Left alone: leading indentation (its odd spaces become plain ones, its width stays), tabs,
+    a lone no-break space between visible characters when ``keep_no_break`` (the publisher's
+    choice), and runs of spaces among symbols (``:(   `¬´    ):``).
+
+    >>> normalize_spaces("  - item\\tcol :(   `¬´    ): x,\\u00a0y")
+    []
+    """
+    changes = []
+    for match in _SPACE_RUN.finditer(line):
+        run, start, end = match.group(), match.start(), match.end()
+        if end == len(line):
+            changes.append(Change(start, end, "", "trailing_space", "spaces at the end of a line"))
+            continue
+        between_words = start > 0 and bool(_BEFORE_RUN.match(line, start - 1)) and bool(_AFTER_RUN.match(line, end))
+        if len(run) > 1 and between_words:
+            changes.append(Change(start, end, " ", "space_run", "several spaces between two words"))
+        elif len(run) == 1 and run in _NO_BREAK and keep_no_break and start > 0:
+            continue
+        elif run.strip(" "):
+            plain = " " * len(run)
+            changes.append(Change(start, end, plain, "odd_space", "no-break or odd-width space made plain"))
+    return changes
+
+
+# -- hashtags ----------------------------------------------------------------------------
+
+_HASHTAG = re.compile(r"(?<![\w#&/@])#(?=[^\W\d_])")
+# Tags appended to a post ("… today #news #oil") end the line without sentence punctuation.
+_TRAILING_TAGS = re.compile(r"(?:^|(?<=\s))#[^\W\d_][\w-]*(?:\s+#[^\W\d_][\w-]*)*\s*$")
+
+
+def strip_running_hashtags(line: str) -> list[Change]:
+    """Drop the ``#`` of hashtags used as words of a sentence (``talks with #Armenia.``).
+
+    >>> apply_fixes(s := "USA urges #Azerbaijan to talk with #Armenia.", strip_running_hashtags(s))
+    'USA urges Azerbaijan to talk with Armenia.'
+
+    Left alone: ``#1``, ``C#``, a lone ``#``, HTML-like ``&#39;``, tags appended at the end of
+    a line (``… today #news #oil``), and lines that are mostly tags (the boilerplate stage
+    judges those).
+
+    >>> strip_running_hashtags("C# is #1 # of 3") + strip_running_hashtags("Big match today #football #uefa")
+    []
+    >>> strip_running_hashtags("#news #oil #opec today")
+    []
+    """
+    tags = list(_HASHTAG.finditer(line))
+    if not tags or 2 * len(tags) > len(line.split()):
+        return []
+    trailing = _TRAILING_TAGS.search(line)
+    cut = trailing.start() if trailing else len(line)
+    reason = "hashtag mark on a word of running text"
+    return [Change(m.start(), m.end(), "", "hashtag", reason) for m in tags if m.start() < cut]
