@@ -56,14 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check_out_dir(out: Path, inputs: Sequence[str]) -> None:
+    """Refuse an output folder that could overwrite an input or be read back as one."""
     resolved = out.resolve()
     for item in inputs:
         if item == STDIN:
             continue
-        folder = Path(item).resolve()
-        folder = folder if folder.is_dir() else folder.parent
-        if resolved == folder or folder in resolved.parents:
-            msg = f"--out {out} lies inside the input folder {item}: choose an output folder outside the inputs"
+        path = Path(item).resolve()
+        inside = resolved == path or path in resolved.parents if path.is_dir() else resolved == path.parent
+        if inside:
+            msg = f"--out {out} would mix outputs with the input {item}: choose an output folder outside the inputs"
             raise ConfigError(msg)
 
 

@@ -1,0 +1,1 @@
+"""Evaluation (`make eval`) and benchmarks (`make bench`); results go to bench/results.md."""

@@ -1,0 +1,50 @@
+"""What the evaluations and benchmarks share: the shared data, the machine, the results file."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("CLEANER_SHARED_DATA", ROOT.parent / "shared" / "data"))
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+def aeb_texts(name: str) -> dict[str, str]:
+    """One file of the Article Extraction Benchmark's development half: ``{page id: text}``."""
+    path = SHARED_DATA / "aeb-dev" / f"{name}.json"
+    if not path.exists():
+        msg = f"{path} is missing: the shared data folder is expected beside the project (or set CLEANER_SHARED_DATA)"
+        raise SystemExit(msg)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {page: (entry["articleBody"] if isinstance(entry, dict) else entry) for page, entry in data.items()}
+
+
+def machine() -> str:
+    """A one-line description of the machine the figures were measured on."""
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"commit {commit.strip() or '?'}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+
+
+def write_section(area: str, markdown: str) -> Path:
+    """Save one area's results as ``bench/results/<area>.md`` and print them."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{area}.md"
+    path.write_text(markdown.rstrip() + "\n", encoding="utf-8")
+    print(markdown)
+    return path

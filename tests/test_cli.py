@@ -1,0 +1,127 @@
+"""End to end: the real `cleaner run` on real files, its outputs and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleaner.model import Report
+from cleaner.trace import apply_edits, revert_edits
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+STAGES = "encoding,boilerplate"
+
+
+def cleaner(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    command = [sys.executable, "-m", "cleaner.cli", *map(str, args)]
+    return subprocess.run(command, input=stdin, capture_output=True, check=False, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def seeds_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = cleaner("run", SEEDS, "--out", out, "--stages", STAGES)
+    assert result.returncode == 0, result.stderr.decode()
+    return out
+
+
+def test_run_writes_every_output(seeds_run: Path) -> None:
+    stems = sorted(p.stem for p in SEEDS.glob("*.txt"))
+    assert sorted(p.stem for p in seeds_run.glob("*.txt")) == stems
+    assert sorted(p.stem for p in seeds_run.glob("*.diff")) == stems
+    for name in ("report.json", "report.schema.json", "report.html"):
+        assert (seeds_run / name).stat().st_size > 0
+    assert not list(seeds_run.glob(".*")), "temporary files left behind"
+
+
+def test_report_replays_to_the_outputs_and_back_to_the_inputs(seeds_run: Path) -> None:
+    report = Report.model_validate_json((seeds_run / "report.json").read_text(encoding="utf-8"))
+    assert report.summary.documents == 5
+    for doc in report.documents:
+        original = (SEEDS / f"{doc.id}.txt").read_text(encoding="utf-8")
+        cleaned = (seeds_run / f"{doc.id}.txt").read_text(encoding="utf-8")
+        assert doc.text == cleaned
+        assert apply_edits(original, doc.edits) == cleaned
+        assert revert_edits(cleaned, doc.edits) == original
+
+
+def test_schema_describes_the_report(seeds_run: Path) -> None:
+    schema = json.loads((seeds_run / "report.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]) == {"documents", "summary"}
+    edit_fields = set(schema["$defs"]["Edit"]["properties"])
+    assert edit_fields == {"stage", "rule", "source_start", "source_end", "before", "after", "reason"}
+
+
+def test_diff_is_a_unified_diff_of_input_and_output(seeds_run: Path) -> None:
+    diff = (seeds_run / "003_cfee6d18c5fdc5a8.diff").read_text(encoding="utf-8")
+    assert diff.startswith("--- 003_cfee6d18c5fdc5a8/input\n+++ 003_cfee6d18c5fdc5a8/cleaned\n@@ ")
+
+
+def test_inputs_are_not_modified(tmp_path: Path) -> None:
+    before = {p.name: p.read_bytes() for p in SEEDS.iterdir()}
+    assert cleaner("run", SEEDS, "--out", tmp_path / "out", "--stages", STAGES).returncode == 0
+    assert {p.name: p.read_bytes() for p in SEEDS.iterdir()} == before
+
+
+def test_bad_document_fails_alone_with_its_reason(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("A plain sentence that is fine.\n", encoding="utf-8")
+    (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES)
+    assert result.returncode == 1
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    errors = {d["id"]: d["error"] for d in report["documents"]}
+    assert errors["good"] is None
+    assert errors["binary"]
+    assert (tmp_path / "out" / "good.txt").exists()
+    assert not (tmp_path / "out" / "binary.txt").exists()
+
+
+def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": "a/1", "text": "First  text.", "lang": "en"}), "{broken", json.dumps({"id": "b"})]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cleaner("run", tmp_path / "docs.jsonl", "-", "--out", tmp_path / "out", stdin=b"From stdin.\n")
+    assert result.returncode == 1
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    by_id = {d["id"]: d for d in report["documents"]}
+    assert by_id["a/1"]["metadata"]["lang"] == "en"
+    assert "not valid JSON" in by_id["docs:2"]["error"]
+    assert '"id"' in by_id["docs:3"]["error"]
+    assert (tmp_path / "out" / "a_1.txt").exists()
+    assert (tmp_path / "out" / "stdin.txt").read_text(encoding="utf-8") == "From stdin.\n"
+
+
+def test_jobs_two_writes_the_same_as_jobs_one(tmp_path: Path) -> None:
+    for jobs in ("1", "2"):
+        assert cleaner("run", SEEDS, "--out", tmp_path / jobs, "--jobs", jobs, "--stages", STAGES).returncode == 0
+    for path in (tmp_path / "1").glob("*"):
+        assert (tmp_path / "2" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "no-such-folder", "--out", "x"], "no such file"),
+        (["run", "seeds", "--out", "x", "--stages", "encodign"], "valid stages"),
+        (["run", "seeds", "--out", "seeds/out"], "outside the inputs"),
+        (["run", "seeds", "--out", "x", "--jobs", "0"], "--jobs"),
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> None:
+    result = cleaner(*args)
+    assert result.returncode == 2
+    assert message in result.stderr.decode()
+
+
+def test_bad_config_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("encoding:\n  not_a_setting: true\n", encoding="utf-8")
+    result = cleaner("run", SEEDS, "--out", tmp_path / "out", "--config", config)
+    assert result.returncode == 2
+    assert f"{config}:2" in result.stderr.decode()
