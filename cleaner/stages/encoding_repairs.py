@@ -64,11 +64,16 @@ def swap_misplaced_quotes(line: str) -> list[Change]:
 
     Left alone: correct quoting (``“biased” remarks``: the ” closes an open quote), German and
     Croatian ``„…“`` pairs, a closing quote with no partner later on the line (a quotation
-    carried over from the previous paragraph), and Swedish ``”…”`` (space before the glyph).
+    carried over from the previous paragraph), lines that use ” as an opening quote too
+    (Swedish ``han sa ”ja” och``, ``[link=”url” type=”big”]``), and inch marks (``a 15” and a 16” one``).
 
     >>> swap_misplaced_quotes("a “biased” remark, „so“ what, done” he said")
     []
+    >>> swap_misplaced_quotes("a 15” and a 16” one") + swap_misplaced_quotes("sa ”ja” och sen” nej”")
+    []
     """
+    if _CLOSE_AS_OPENER.search(line):
+        return []  # the line opens quotes with ” on purpose (Swedish, Finnish, shortcodes)
     glyphs = [(m.start(), m.group()) for m in _DOUBLE_QUOTES.finditer(line)]
     changes: list[Change] = []
     opener = ""
@@ -84,16 +89,43 @@ def swap_misplaced_quotes(line: str) -> list[Change]:
     return changes
 
 
+# A ” at the start of a line or after a space, "=" or bracket is used as an opening quote.
+_CLOSE_AS_OPENER = re.compile(r"(?:^|[\s=(\[])\u201d")
+
+
 def _opens_misplaced(line: str, pos: int, later: list[tuple[int, str]]) -> bool:
-    glued = pos > 0 and _is_word(line[pos - 1])
+    glued = pos > 0 and line[pos - 1].isalpha()  # not a digit: 15” is fifteen inches
     then_word = line[pos + 1 : pos + 2] == " " and _is_word(line[pos + 2 : pos + 3] or " ")
-    return glued and then_word and bool(later) and later[0][1] == _CLOSE
+    partner = bool(later) and later[0][1] == _CLOSE and not line[later[0][0] - 1].isdigit()
+    return glued and then_word and partner
 
 
 _SPACED_POSSESSIVE = re.compile(r"\b(\w+[sS]) [\u2018\u2019] (?=\w)")
 # Function words that end in "s" but are never plural possessives.
 _NOT_PLURAL = frozenset(
-    "as is was has his hers its ours yours theirs this us yes does thus plus whereas perhaps always less unless".split()
+    [
+        "as",
+        "is",
+        "was",
+        "has",
+        "his",
+        "hers",
+        "its",
+        "ours",
+        "yours",
+        "theirs",
+        "this",
+        "us",
+        "yes",
+        "does",
+        "thus",
+        "plus",
+        "whereas",
+        "perhaps",
+        "always",
+        "less",
+        "unless",
+    ]
 )
 
 
@@ -122,9 +154,42 @@ def fix_spaced_possessive(line: str) -> list[Change]:
 
 # -- hyphens -----------------------------------------------------------------------------
 
-_SPACED_HYPHEN = re.compile(r"(?<=[^\W_])- (?=([^\W_]+))")
-# Words after which "X- " is a suspended hyphen ("pre- and post-war", "two- to three-year").
-_SUSPENDING_WORDS = frozenset({"and", "or", "nor", "to", "through", "till", "until", "versus", "vs", "as", "but"})
+_SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=([^\W_]+))")
+# Words after which "X- " is a suspended hyphen ("pre- and post-war", "two- to three-year",
+# German "Wachstums- und Entwicklungstreiber"): conjunctions and range words of the languages
+# news is commonly scraped in (English, German, French, Spanish, Italian, Portuguese, Dutch).
+_SUSPENDING_WORDS = frozenset(
+    [
+        "and",
+        "or",
+        "nor",
+        "to",
+        "through",
+        "till",
+        "until",
+        "versus",
+        "vs",
+        "as",
+        "but",
+        "und",
+        "oder",
+        "bis",
+        "sowie",
+        "bzw",
+        "et",
+        "ou",
+        "à",
+        "y",
+        "o",
+        "e",
+        "u",
+        "ni",
+        "a",
+        "en",
+        "of",
+        "tot",
+    ]
+)
 
 
 def join_spaced_hyphens(line: str) -> list[Change]:
@@ -134,10 +199,11 @@ def join_spaced_hyphens(line: str) -> list[Change]:
     'the Nagorno-Karabakh region, COVID-19'
 
     Left alone: suspended hyphens (``pre- and post-war``, ``short- or long-term``,
-    ``two- to three-year``), dashes between spaces (``word - word``), list bullets (``- item``)
+    ``two- to three-year``, ``Wachstums- und Entwicklungs…``), an open range after a number
+    (``© 2000- Example Inc.``), dashes between spaces (``word - word``), list bullets (``- item``)
     and a hyphen at the end of a line.
 
-    >>> join_spaced_hyphens("pre- and post-war, short- or long-term, a - b")
+    >>> join_spaced_hyphens("pre- and post-war, short- or long-term, a - b, 2000- Acme")
     []
     >>> join_spaced_hyphens("- item") + join_spaced_hyphens("hyphen-")
     []
@@ -221,7 +287,9 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
 
 _HASHTAG = re.compile(r"(?<![\w#&/@])#(?=[^\W\d_])")
 # Tags appended to a post ("… today #news #oil") end the line without sentence punctuation.
-_TRAILING_TAGS = re.compile(r"(?:^|(?<=\s))#[^\W\d_][\w-]*(?:\s+#[^\W\d_][\w-]*)*\s*$")
+# "use the hashtag #MeToo": the tag is quoted as a tag, its "#" belongs to the text.
+_NAMES_TAG = re.compile(r"\b(?:hash)?tags?\s+$", re.IGNORECASE)
+_TRAILING_TAGS = re.compile(r"#[^\W\d_][\w-]*(?:\s+#[^\W\d_][\w-]*)*\s*$")
 
 
 def strip_running_hashtags(line: str) -> list[Change]:
@@ -231,12 +299,12 @@ def strip_running_hashtags(line: str) -> list[Change]:
     'USA urges Azerbaijan to talk with Armenia.'
 
     Left alone: ``#1``, ``C#``, a lone ``#``, HTML-like ``&#39;``, tags appended at the end of
-    a line (``… today #news #oil``), and lines that are mostly tags (the boilerplate stage
-    judges those).
+    a line (``… today #news #oil``), a tag named as such (``the hashtag #MeToo and``), and
+    lines that are mostly tags (the boilerplate stage judges those).
 
     >>> strip_running_hashtags("C# is #1 # of 3") + strip_running_hashtags("Big match today #football #uefa")
     []
-    >>> strip_running_hashtags("#news #oil #opec today")
+    >>> strip_running_hashtags("#news #oil #opec today") + strip_running_hashtags("the hashtag #MeToo and more")
     []
     """
     tags = list(_HASHTAG.finditer(line))
@@ -245,4 +313,8 @@ def strip_running_hashtags(line: str) -> list[Change]:
     trailing = _TRAILING_TAGS.search(line)
     cut = trailing.start() if trailing else len(line)
     reason = "hashtag mark on a word of running text"
-    return [Change(m.start(), m.end(), "", "hashtag", reason) for m in tags if m.start() < cut]
+    return [
+        Change(m.start(), m.end(), "", "hashtag", reason)
+        for m in tags
+        if m.start() < cut and not _NAMES_TAG.search(line, 0, m.start())
+    ]

@@ -1,0 +1,326 @@
+"""The encoding stage: repair mojibake and character-level damage, one line at a time.
+
+Two passes over each line, every change recorded:
+
+1. ftfy (:data:`FTFY_CONFIG`): mojibake (``todayâ€™s`` → ``today’s``), HTML entities, control
+   characters, ligatures. ftfy says which steps it took for the line, not where; the
+   difference between the line before and after (:class:`difflib.SequenceMatcher`) gives the
+   spans, labelled with those steps (``ftfy:sloppy-windows-1252->utf-8``).
+2. The repairs of :mod:`cleaner.stages.encoding_repairs` that ftfy does not make (quotes facing
+   the wrong way, ``Nagorno- Karabakh``, odd spaces, hashtags), each switched by the config.
+
+Across lines, runs of blank lines shrink to one and blank lines at the start and end go;
+paragraph breaks stay, since later stages work by line. Lines that provably need nothing (plain
+ASCII without ``&``, ``#``, control characters or doubled, trailing or hyphen-split spaces) are
+skipped without calling ftfy, which keeps the stage about as fast as ``ftfy.fix_text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from functools import partial
+
+import ftfy
+from pydantic import Field
+
+from cleaner.model import Document
+from cleaner.registry import register
+from cleaner.stages import encoding_repairs as repairs
+from cleaner.stages.base import Stage, StageConfig, StageResult
+from cleaner.trace import Change, Trace
+
+__all__ = ["FTFY_CONFIG", "EncodingConfig", "EncodingStage", "diff_spans", "ftfy_changes"]
+
+# ftfy's settings, all spelled out so that a reader sees every choice. Non-defaults carry
+# their reason; the rest are ftfy's defaults, kept on purpose.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    # "auto": decode entities like "&amp;" unless the text contains "<" (then it is probably
+    # HTML source, where entities are meant literally). Decided per document, see _config_for.
+    unescape_html="auto",
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=True,  # "ﬁ" from PDF extraction breaks word matching downstream
+    # Non-default (False): fullwidth forms are the correct published form in CJK text ("，",
+    # "。", U+3000 ideographic space); ftfy would turn them into ASCII.
+    fix_character_width=False,
+    # Non-default (False): the reviewer wants the text as published, with its curly quotes and
+    # apostrophes; straight quotes would also hide the quote repairs of this stage.
+    uncurl_quotes=False,
+    fix_line_breaks=True,
+    fix_surrogates=True,
+    remove_control_chars=True,
+    normalization="NFC",
+    max_decode_length=1_000_000,
+    explain=True,  # the explanation names the steps each change is labelled with
+)
+
+# Words for ftfy's step names in a reviewer's reason.
+_STEP_REASONS = {
+    "unescape_html": "an HTML entity was decoded",
+    "remove_terminal_escapes": "terminal colour codes were removed",
+    "fix_c1_controls": "C1 control characters were read as Windows-1252",
+    "fix_latin_ligatures": "a ligature was split into letters",
+    "fix_line_breaks": "an unusual line break was made a newline",
+    "fix_surrogates": "UTF-16 surrogates were joined into one character",
+    "remove_control_chars": "control characters were removed",
+    "restore_byte_a0": "a no-break space lost in transcoding was restored",
+    "replace_lossy_sequences": "a damaged mojibake sequence was replaced",
+    "decode_inconsistent_utf8": "mojibake mixed with correct text was decoded",
+}
+
+# A line needs ftfy only if it has a non-ASCII or control character or "&" (an HTML entity):
+# on other ASCII text every ftfy fix is the identity (tests/stages/test_encoding.py checks it).
+_NEEDS_FTFY = re.compile(r"[^\t\x20-\x7e]|&")
+# A line needs any work at all if it needs ftfy or has what a repair looks for.
+_NEEDS_WORK = re.compile(r"[^\t\x20-\x7e]|[&#]|- |  |\s$")
+_BLANK = re.compile(r"\s*")
+
+
+class EncodingConfig(StageConfig):
+    """Settings of the ``encoding`` section. Every repair can be switched off."""
+
+    fix_with_ftfy: bool = Field(default=True, description="Run ftfy (mojibake, HTML entities, control characters).")
+    swap_misplaced_quotes: bool = Field(
+        default=True, description="`said” no deal”` → `said “no deal”`: an opening quote typed as a closing one."
+    )
+    fix_spaced_possessives: bool = Field(
+        default=True, description="`States ‘ mediation` → `States’ mediation`: a spaced plural possessive."
+    )
+    join_spaced_hyphens: bool = Field(
+        default=True, description="`Nagorno- Karabakh` → `Nagorno-Karabakh`; suspended hyphens stay."
+    )
+    remove_invisible_characters: bool = Field(
+        default=True, description="Remove zero-width spaces, word joiners, stray BOMs and soft hyphens."
+    )
+    normalize_spaces: bool = Field(
+        default=True,
+        description="Odd-width spaces → plain space; collapse runs of spaces between words; strip trailing spaces.",
+    )
+    keep_no_break_spaces: bool = Field(
+        default=True,
+        description=(
+            "Keep a lone no-break space between two visible characters (`10\u00a0km`, `M.\u00a0Dupont`): the "
+            "publisher chose it. False makes every no-break space plain. Runs and line-edge ones always go."
+        ),
+    )
+    collapse_blank_lines: bool = Field(
+        default=True, description="Shrink runs of blank lines to one; drop blank lines at the start and end."
+    )
+    strip_hashtags: bool = Field(
+        default=True,
+        description="`talks with #Armenia.` → `talks with Armenia.`; tags ending a line and tag lists stay.",
+    )
+
+
+LineRepair = Callable[[str], list[Change]]
+
+
+@register
+class EncodingStage(Stage):
+    """Repair encoding damage and character-level noise, recording every change."""
+
+    name = "encoding"
+    order = 10
+    config_model = EncodingConfig
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        super().__init__(config)
+        self.settings = EncodingConfig.model_validate(self.config.model_dump())
+        self._repairs = _line_repairs(self.settings)
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        """Changes for ``text``, in its coordinates; ``doc`` is not needed."""
+        stats: Counter[str] = Counter()
+        ftfy_config = _config_for(text) if self.settings.fix_with_ftfy else None
+        lines = _split_lines(text)
+        fixed: list[tuple[str, list[Change]]] = [self._fix_line(line, ftfy_config, stats) for _, line in lines]
+        dropped: set[int] = set()
+        if self.settings.collapse_blank_lines:
+            dropped = _blank_lines_to_drop([line for _, line in lines], [after for after, _ in fixed])
+        changes: list[Change] = []
+        for index, ((start, _line), (_after, line_changes)) in enumerate(zip(lines, fixed, strict=True)):
+            if index in dropped:
+                continue
+            changes += [Change(start + c.start, start + c.end, c.after, c.rule, c.reason) for c in line_changes]
+        changes += _drop_lines(lines, dropped)
+        stats.update(f"rule:{c.rule}" for c in changes)
+        stats["lines_dropped"] += len(dropped)
+        return StageResult(changes=changes, stats=stats)
+
+    def _fix_line(
+        self, line: str, ftfy_config: ftfy.TextFixerConfig | None, stats: Counter[str]
+    ) -> tuple[str, list[Change]]:
+        """The repaired line and its changes (in the line's coordinates)."""
+        if not _NEEDS_WORK.search(line):
+            return line, []
+        trace = Trace(line)
+        if line.endswith("\r") and ftfy_config is not None:  # a "\r\n" line ending: ftfy's fix_line_breaks
+            trace.apply(self.name, [Change(len(line) - 1, len(line), "", "line_break", "Windows line ending")])
+        if ftfy_config is not None and _NEEDS_FTFY.search(trace.text):
+            stats["lines_ftfy"] += 1
+            trace.apply(self.name, ftfy_changes(trace.text, ftfy_config))
+        for repair in self._repairs:
+            trace.apply(self.name, repair(trace.text))
+        if trace.edits:
+            stats["lines_changed"] += 1
+        return trace.text, [Change(e.source_start, e.source_end, e.after, e.rule, e.reason) for e in trace.edits]
+
+
+def _line_repairs(settings: EncodingConfig) -> list[LineRepair]:
+    """The enabled repairs, in the order they run (spaces last: others may leave some)."""
+    chosen: list[tuple[bool, LineRepair]] = [
+        (settings.remove_invisible_characters, repairs.remove_invisible_characters),
+        (settings.swap_misplaced_quotes, repairs.swap_misplaced_quotes),
+        (settings.fix_spaced_possessives, repairs.fix_spaced_possessive),
+        (settings.join_spaced_hyphens, repairs.join_spaced_hyphens),
+        (settings.strip_hashtags, repairs.strip_running_hashtags),
+        (settings.normalize_spaces, partial(repairs.normalize_spaces, keep_no_break=settings.keep_no_break_spaces)),
+    ]
+    return [repair for enabled, repair in chosen if enabled]
+
+
+def _config_for(text: str) -> ftfy.TextFixerConfig:
+    """ftfy's settings for one document: ``unescape_html="auto"`` decided on the whole text.
+
+    ``ftfy.fix_text`` decides it line by line and keeps the decision for later lines only;
+    one decision per document treats all its lines alike.
+    """
+    if FTFY_CONFIG.unescape_html == "auto":
+        return FTFY_CONFIG._replace(unescape_html="<" not in text)
+    return FTFY_CONFIG
+
+
+def ftfy_changes(line: str, config: ftfy.TextFixerConfig = FTFY_CONFIG) -> list[Change]:
+    """ftfy's repair of one line as minimal span changes, labelled with ftfy's steps.
+
+    >>> [(c.start, c.end, c.after, c.rule) for c in ftfy_changes("todayâ€™s news")]
+    [(5, 8, '’', 'ftfy:sloppy-windows-1252->utf-8')]
+    >>> ftfy_changes("already fine")
+    []
+    """
+    fixed, steps = ftfy.fix_and_explain(line, config)
+    if fixed == line:
+        return []
+    names = _step_names(steps or [])
+    rule = "ftfy:" + "+".join(names)
+    reason = "; ".join(dict.fromkeys(_STEP_REASONS.get(name, _describe_step(name)) for name in names))
+    return [Change(start, end, after, rule, reason) for start, end, after in diff_spans(line, fixed)]
+
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_CHAR_DIFF_LIMIT = 2000  # longer differing stretches are aligned by tokens first (difflib is quadratic)
+
+
+def diff_spans(before: str, after: str) -> list[tuple[int, int, str]]:
+    """Small ``(start, end, replacement)`` spans of ``before`` that turn it into ``after``.
+
+    >>> diff_spans("naÃ¯ve cafÃ©", "naïve café")
+    [(2, 4, 'ï'), (10, 12, 'é')]
+    """
+    head = 0
+    limit = min(len(before), len(after))
+    while head < limit and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before[-1 - tail] == after[-1 - tail]:
+        tail += 1
+    old, new = before[head : len(before) - tail], after[head : len(after) - tail]
+    if len(old) + len(new) <= _CHAR_DIFF_LIMIT:
+        return _char_spans(old, new, head)
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    spans = []
+    old_at = [0]
+    for token in old_tokens:
+        old_at.append(old_at[-1] + len(token))
+    new_at = [0]
+    for token in new_tokens:
+        new_at.append(new_at[-1] + len(token))
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_tokens, new_tokens).get_opcodes():
+        if tag != "equal":
+            spans += _char_spans(old[old_at[i1] : old_at[i2]], new[new_at[j1] : new_at[j2]], head + old_at[i1])
+    return spans
+
+
+def _char_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
+    if not old or not new or len(old) + len(new) > _CHAR_DIFF_LIMIT:
+        return [(offset, offset + len(old), new)] if old != new else []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    return [(offset + i1, offset + i2, new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _step_names(steps: list[ftfy.ExplanationStep]) -> list[str]:
+    """ftfy's explanation as names: an encode/decode pair becomes ``from->to``.
+
+    >>> _step_names([ftfy.ExplanationStep("encode", "sloppy-windows-1252"),
+    ...              ftfy.ExplanationStep("decode", "utf-8"), ftfy.ExplanationStep("normalize", "NFC")])
+    ['sloppy-windows-1252->utf-8', 'normalize_NFC']
+    """
+    names: list[str] = []
+    for step in steps:
+        if step.action == "decode" and names and names[-1].startswith("encode:"):
+            names[-1] = f"{names[-1].removeprefix('encode:')}->{step.parameter}"
+        elif step.action == "encode":
+            names.append(f"encode:{step.parameter}")
+        elif step.action == "normalize":
+            names.append(f"normalize_{step.parameter}")
+        else:
+            names.append(step.parameter)
+    return list(dict.fromkeys(names))
+
+
+def _describe_step(name: str) -> str:
+    if "->" in name:
+        wrong, right = name.split("->")
+        return f"mojibake: {right} text had been read as {wrong}; decoded it back"
+    if name.startswith("normalize_"):
+        return f"Unicode normalization ({name.removeprefix('normalize_')})"
+    return f"ftfy step {name}"
+
+
+def _split_lines(text: str) -> list[tuple[int, str]]:
+    """Each line's start offset and content (without its ``\\n``)."""
+    lines, start = [], 0
+    for line in text.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    return lines
+
+
+def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
+    """Indexes of lines to delete: all but the first of each run of blank lines, and every
+    blank line before the first and after the last line with content.
+
+    ``lines`` are the pieces of ``text.split("\\n")``; an empty last piece (after a final
+    newline) is not a line and is never dropped.
+
+    >>> sorted(_blank_lines_to_drop(*[["", "a", "", " ", "", "b", " ", ""]] * 2))
+    [0, 3, 4, 6]
+    """
+    last = len(lines) - 1
+    blank = [_BLANK.fullmatch(line) is not None for line in fixed_lines]
+    content = [i for i, is_blank in enumerate(blank) if not is_blank]
+    first, final = (content[0], content[-1]) if content else (last + 1, last)
+    drop = set(range(first)) | set(range(final + 1, last + 1))
+    drop |= {i for i in range(first + 1, final) if blank[i] and blank[i - 1]}
+    if not lines[last]:
+        drop.discard(last)
+    return drop
+
+
+def _drop_lines(lines: list[tuple[int, str]], dropped: set[int]) -> list[Change]:
+    """Changes deleting the ``dropped`` lines, each with the line break after it."""
+    changes: list[Change] = []
+    for index in sorted(dropped):
+        start, line = lines[index]
+        end = start + len(line) + (1 if index + 1 < len(lines) else 0)
+        if changes and changes[-1].end == start:
+            start = changes.pop().start
+        changes.append(Change(start, end, "", "blank_lines", "extra blank lines"))
+    return changes
