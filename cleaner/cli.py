@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from cleaner.registry import stage_names
 from cleaner.report.writer import RunWriter
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+PROGRESS_AFTER_SECONDS = 2.0  # short runs finish before a bar would be any use
 console = Console(stderr=True)
 
 
@@ -103,24 +105,27 @@ def _run(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[DocumentResult], None]]:
-    """A progress bar on a terminal (nothing when quiet or piped); failures are printed as they come."""
+    """A progress bar on a terminal once a run takes more than a few seconds; failures printed as they come."""
     bar = None
     if not quiet and console.is_terminal:
         columns = (TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         bar = Progress(*columns, TextColumn("{task.fields[doc]}"), console=console, transient=True)
     task = bar.add_task("clean", total=None, doc="") if bar is not None else None
+    started = time.monotonic()
 
     def advance(result: DocumentResult) -> None:
         if bar is not None and task is not None:
+            if not bar.live.is_started and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
+                bar.start()
             bar.update(task, advance=1, doc=result.id)
         if result.failed:
             console.print(f"[yellow]failed:[/yellow] {result.source}: {result.error}", highlight=False)
 
-    if bar is None:
+    try:
         yield advance
-        return
-    with bar:
-        yield advance
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def _print_summary(summary: Summary, out: Path) -> None:
