@@ -1,0 +1,145 @@
+"""A small boosted-tree line classifier whose weights are a JSON file (no numpy at run time).
+
+``scripts/train_boilerplate.py`` writes the file; this module only reads and applies it.
+The format::
+
+    {"features": [names in cleaner.boilerplate.features.NAMES order],
+     "base": <log-odds before any tree>,
+     "trees": [{"feature": [...], "threshold": [...], "left": [...], "right": [...],
+                "value": [...]}, ...],
+     "about": {how it was trained, its cross-validated scores}}
+
+In a tree, node 0 is the root; a node with ``left == -1`` is a leaf whose ``value`` is added
+to the log-odds; otherwise the line goes left when ``x[feature] <= threshold``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from cleaner.boilerplate.features import NAMES
+from cleaner.errors import ConfigError
+
+MODEL_NAME = "boilerplate-model.json"
+
+
+@dataclass(frozen=True)
+class Tree:
+    """One regression tree as parallel arrays (see the module docstring)."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+
+    def score(self, x: list[float]) -> float:
+        """The leaf value ``x`` reaches."""
+        node = 0
+        left, feature, threshold, right = self.left, self.feature, self.threshold, self.right
+        while left[node] >= 0:
+            node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+        return self.value[node]
+
+
+def _tree_source(tree: Tree, node: int, indent: str) -> list[str]:
+    """Python source of one tree as nested ``if``s that add its leaf value to ``m``."""
+    if tree.left[node] < 0:
+        return [f"{indent}m += {float(tree.value[node])!r}"]
+    test = f"{indent}if x{int(tree.feature[node])} <= {float(tree.threshold[node])!r}:"
+    return [
+        test,
+        *_tree_source(tree, tree.left[node], indent + " "),
+        f"{indent}else:",
+        *_tree_source(tree, tree.right[node], indent + " "),
+    ]
+
+
+def compile_margin(base: float, trees: tuple[Tree, ...], width: int) -> Callable[[list[float]], float]:
+    """The model's log-odds as one compiled Python function (after treelite/m2cgen's code generation).
+
+    Walking the arrays costs a loop step per node; the generated ``if`` chain on local
+    variables is several times faster, which matters at a few hundred lines per page. Only numbers from the
+    parsed model go into the source (through ``int`` and ``float``), never text.
+
+    >>> stump = Tree(feature=(0,), threshold=(1.0,), left=(1, -1, -1), right=(2, -1, -1), value=(0.0, -2.0, 2.0))
+    >>> compile_margin(0.5, (stump,), width=1)([3.0])
+    2.5
+    """
+    names = ", ".join(f"x{i}" for i in range(int(width)))
+    body = [f" {names}, = x[:{int(width)}]", f" m = {float(base)!r}"]
+    for tree in trees:
+        body += _tree_source(tree, 0, " ")
+    source = "def margin(x):\n" + "\n".join(body) + "\n return m\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<boilerplate model>", "exec"), namespace)  # numbers only, see above
+    function: Callable[[list[float]], float] = namespace["margin"]
+    return function
+
+
+@dataclass(frozen=True)
+class LineClassifier:
+    """P(line belongs to the article) from a feature vector.
+
+    >>> stump = Tree(feature=(0,), threshold=(1.0,), left=(1, -1, -1), right=(2, -1, -1), value=(0.0, -2.0, 2.0))
+    >>> model = LineClassifier(base=0.0, trees=(stump,))
+    >>> round(model.probability([0.5]), 3), round(model.probability([3.0]), 3)
+    (0.119, 0.881)
+    """
+
+    base: float
+    trees: tuple[Tree, ...]
+    margin: Callable[[list[float]], float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        width = 1 + max((f for tree in self.trees for f in tree.feature), default=0)
+        object.__setattr__(self, "margin", compile_margin(self.base, self.trees, width))
+
+    def __reduce__(self) -> tuple[type[LineClassifier], tuple[float, tuple[Tree, ...]]]:
+        # The compiled function does not pickle; worker processes rebuild it from the trees.
+        return (LineClassifier, (self.base, self.trees))
+
+    def probability(self, x: list[float]) -> float:
+        """The probability that the line with features ``x`` is article text."""
+        margin = self.margin(x)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, margin))))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str) -> LineClassifier:
+        """Build from the JSON form; a file for other features is a ConfigError."""
+        if list(data.get("features", [])) != list(NAMES):
+            msg = f"{where}: the model was trained on other line features; retrain it with scripts/train_boilerplate.py"
+            raise ConfigError(msg)
+        try:
+            trees = tuple(
+                Tree(*(tuple(t[k]) for k in ("feature", "threshold", "left", "right", "value"))) for t in data["trees"]
+            )
+            return cls(base=float(data["base"]), trees=trees)
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = f"{where}: not a boilerplate model file ({exc})"
+            raise ConfigError(msg) from None
+
+
+def load_classifier(path: Path | None = None) -> LineClassifier:
+    """The model at ``path``, or the one shipped in ``cleaner/data/``."""
+    try:
+        if path is None:
+            text = files("cleaner").joinpath("data", MODEL_NAME).read_text(encoding="utf-8")
+            where = f"cleaner/data/{MODEL_NAME}"
+        else:
+            text, where = path.read_text(encoding="utf-8"), str(path)
+    except OSError as exc:
+        msg = f"cannot read the boilerplate model {path or MODEL_NAME}: {exc.strerror}"
+        raise ConfigError(msg) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        msg = f"{where}:{exc.lineno}: not valid JSON: {exc.msg}"
+        raise ConfigError(msg) from None
+    return LineClassifier.from_dict(data, where)

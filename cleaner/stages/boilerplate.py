@@ -1,0 +1,317 @@
+"""Boilerplate: drop the lines of page furniture that text extraction left around the article.
+
+The stage works on lines of the text as the encoding stage left it. In this order:
+
+1. **Metadata prefixes** (``metadata`` rules, e.g. ``generic.meta-date``) on the first lines:
+   `` date 2023-11-28 Secretary of State...`` loses its prefix, which goes into the
+   document's metadata as ``{"date": "2023-11-28"}``; the rest of the line stays.
+2. **A repeated title**: a line equal to the line right before it (blank lines between
+   allowed) goes (rule ``title.repeated`` for the first line, ``repeat.adjacent`` elsewhere).
+3. **Rule packs** (``rules/boilerplate/*.yaml``, :mod:`cleaner.boilerplate.rules`): a line a
+   ``drop`` rule matches goes, with that rule's id.
+4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
+   (folded for case and digits) goes as ``corpus.repeated-line``.
+5. **The classifier** (:mod:`cleaner.boilerplate.features`,
+   :mod:`cleaner.boilerplate.classifier`): every other line goes when the model gives it
+   less than ``threshold`` probability of being article text (``generic.classifier``).
+   The title (the first line no rule dropped) stays when ``keep_title`` is on.
+
+Every dropped line is one change that removes the line with its line break, so no blank
+line is left for it; runs of blank lines that meet where lines were dropped are cut back to
+what was there before (``blank.collapse``), and blank lines left at the start or end of the
+document go. Lines are never edited except for a metadata prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field
+
+from cleaner.boilerplate.classifier import LineClassifier, load_classifier
+from cleaner.boilerplate.features import WORD, document_features, normalise
+from cleaner.boilerplate.rules import Rule, load_packs, pack_files, rules_root
+from cleaner.errors import ConfigError
+from cleaner.model import Document
+from cleaner.registry import register
+from cleaner.stages.base import Stage, StageConfig, StageResult
+from cleaner.trace import Change
+
+
+class BoilerplateConfig(StageConfig):
+    """Settings of the boilerplate stage (section ``boilerplate:`` of the config file)."""
+
+    rules_dir: Path | None = Field(
+        default=None,
+        description="Folder of the shipped packs; default: `boilerplate/` under the rules root "
+        "(CLEANER_RULES_DIR, else the source tree's rules/, else <prefix>/share/cleaner/rules).",
+    )
+    packs: tuple[str, ...] | None = Field(
+        default=None, description="Names (file stems) of the shipped packs to use; default: all of them."
+    )
+    extra_packs: tuple[Path, ...] = Field(
+        default=(), description="The user's own pack files, or folders of them, used as well."
+    )
+    classifier: bool = Field(default=True, description="Drop lines the line classifier finds to be boilerplate.")
+    model: Path | None = Field(
+        default=None, description="Classifier weights (JSON); default: cleaner/data/boilerplate-model.json."
+    )
+    threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Drop a line whose probability of being article text is below this."
+    )
+    keep_title: bool = Field(
+        default=True, description="Keep the first line (the title) whatever the classifier says; rules still apply."
+    )
+    metadata_lines: int = Field(default=3, ge=0, description="How many leading non-blank lines metadata rules look at.")
+    corpus_min_docs: int = Field(
+        default=3, ge=2, description="A line counts as repeated when this many documents of the run contain it."
+    )
+    corpus_max_words: int = Field(
+        default=20,
+        ge=1,
+        description="Only lines up to this many words go for being repeated: syndicated articles repeat whole "
+        "paragraphs across documents, and those must stay.",
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the text: ``text[start:end]`` is its content, ``text[start:stop]`` adds its line break."""
+
+    start: int
+    end: int
+    stop: int
+    text: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """The lines of ``text`` with their offsets; the last one may lack a line break.
+
+    >>> [(x.text, x.start, x.stop) for x in split_lines("ab\\n\\ncd")]
+    [('ab', 0, 3), ('', 3, 4), ('cd', 4, 6)]
+    """
+    lines, start = [], 0
+    for content in text.split("\n"):
+        end = start + len(content)
+        stop = min(end + 1, len(text))
+        lines.append(Line(start, end, stop, content))
+        start = stop
+    if lines and lines[-1].start == len(text) and len(lines) > 1:
+        lines.pop()  # text ends with a line break: no empty line after it
+    return lines
+
+
+Drops = dict[int, tuple[str, str]]  # line index -> (rule id, reason)
+
+
+@register
+class BoilerplateStage(Stage):
+    """Remove page furniture line by line, each removal with its rule and reason."""
+
+    name = "boilerplate"
+    order = 20
+    config_model = BoilerplateConfig
+    needs_survey = True
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        super().__init__(config)
+        cfg = self.settings
+        root = cfg.rules_dir if cfg.rules_dir is not None else rules_root() / "boilerplate"
+        shipped = _chosen_packs(root, cfg.packs)
+        # The first rule that matches names the line, so the most specific packs come first:
+        # the user's own, then the shipped site packs, then the generic one.
+        shipped.sort(key=lambda path: path.stem == "generic")
+        packs = load_packs([*cfg.extra_packs, *shipped])
+        rules = [rule for pack in packs for rule in pack.rules]
+        self.drop_rules = tuple(r for r in rules if r.kind == "drop")
+        self.metadata_rules = tuple(r for r in rules if r.kind == "metadata")
+        self.model: LineClassifier | None = load_classifier(cfg.model) if cfg.classifier else None
+        self.line_docs: Counter[bytes] = Counter()
+        self.documents_surveyed = 0
+
+    @property
+    def settings(self) -> BoilerplateConfig:
+        """The config, typed."""
+        assert isinstance(self.config, BoilerplateConfig)
+        return self.config
+
+    def survey(self, text: str) -> None:
+        """Count each short line once per document, for ``corpus.repeated-line``."""
+        self.documents_surveyed += 1
+        limit = self.settings.corpus_max_words
+        seen = {_line_key(line) for line in text.split("\n") if line.strip() and len(WORD.findall(line)) <= limit}
+        self.line_docs.update(seen)
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        """Find the metadata prefixes and the lines to drop; see the module docstring for the order."""
+        lines = split_lines(text)
+        result = StageResult()
+        texts = self._take_metadata(lines, result)
+        drops = drop_adjacent_repeats(texts)
+        drops |= {i: v for i, v in match_rules(texts, self.drop_rules).items() if i not in drops}
+        drops |= {i: v for i, v in self._repeated_in_corpus(texts).items() if i not in drops}
+        if self.model is not None:
+            title = _title_index(texts, drops) if self.settings.keep_title else None
+            found = classify_lines(texts, self.model, self.settings.threshold, keep=title)
+            drops |= {i: v for i, v in found.items() if i not in drops}
+        result.changes += removal_changes(lines, drops)
+        result.stats["lines_seen"] += sum(1 for t in texts if t.strip())
+        result.stats["lines_dropped"] += len(drops)
+        result.stats.update(f"dropped:{rule}" for rule, _ in drops.values())
+        return result
+
+    def _take_metadata(self, lines: list[Line], result: StageResult) -> list[str]:
+        """Strip metadata prefixes from the first lines; return every line's remaining text."""
+        texts = [line.text for line in lines]
+        head = [i for i, t in enumerate(texts) if t.strip()][: self.settings.metadata_lines]
+        for i in head:
+            for rule in self.metadata_rules:
+                match = rule.pattern.match(texts[i])
+                if match is None or match.end() == 0:
+                    continue
+                found = {k: v for k, v in match.groupdict().items() if v is not None}
+                result.metadata.update(found)
+                where = lines[i].start
+                reason = f"metadata prefix moved to the document metadata: {found}"
+                result.changes.append(Change(where, where + match.end(), "", rule.id, reason))
+                result.stats[f"metadata:{rule.id}"] += 1
+                texts[i] = texts[i][match.end() :]
+                break
+        return texts
+
+    def _repeated_in_corpus(self, texts: list[str]) -> Drops:
+        cfg = self.settings
+        if self.documents_surveyed < cfg.corpus_min_docs:
+            return {}
+        drops: Drops = {}
+        for i, t in enumerate(texts):
+            if not t.strip() or len(WORD.findall(t)) > cfg.corpus_max_words:
+                continue
+            docs = self.line_docs.get(_line_key(t), 0)
+            if docs >= cfg.corpus_min_docs:
+                drops[i] = ("corpus.repeated-line", f"the same line is in {docs} documents of this run")
+        return drops
+
+
+def _chosen_packs(root: Path, names: tuple[str, ...] | None) -> list[Path]:
+    available = {p.stem: p for p in pack_files([root])} if root.is_dir() else {}
+    if names is None:
+        return sorted(available.values())
+    missing = [n for n in names if n not in available]
+    if missing:
+        msg = f"boilerplate.packs: no pack named {', '.join(missing)} in {root}; available: {sorted(available)}"
+        raise ConfigError(msg)
+    return [available[n] for n in names]
+
+
+def _line_key(line: str) -> bytes:
+    """A stable digest of the folded line (the same in every worker process, unlike ``hash``)."""
+    return hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
+
+
+def drop_adjacent_repeats(texts: list[str]) -> Drops:
+    """Lines equal to the previous non-blank line (folded for spacing) go; the first copy stays.
+
+    >>> drop_adjacent_repeats(["Title", "", "Title", "", "Body text."])
+    {2: ('title.repeated', 'the title is repeated right after itself')}
+    """
+    drops: Drops = {}
+    previous: str | None = None
+    first = True
+    for i, t in enumerate(texts):
+        if not t.strip():
+            continue
+        key = " ".join(t.split())
+        if key == previous:
+            if first:
+                drops[i] = ("title.repeated", "the title is repeated right after itself")
+            else:
+                drops[i] = ("repeat.adjacent", "the line repeats the line before it")
+        else:
+            first = first and previous is None
+            previous = key
+    return drops
+
+
+def match_rules(texts: list[str], rules: tuple[Rule, ...]) -> Drops:
+    """The lines a drop rule matches, with the first matching rule.
+
+    >>> from cleaner.boilerplate.rules import load_pack, rules_root
+    >>> pack = load_pack(rules_root() / "boilerplate" / "oilprice.yaml")
+    >>> match_rules(["Oil rose.", "BUY 57.15"], pack.rules)
+    {1: ('oilprice.quote-order', "The quote widget's order buttons with a price (\\"BUY 57.15\\", \\"Sell 57.00\\").")}
+    """
+    drops: Drops = {}
+    for i, t in enumerate(texts):
+        if not t.strip():
+            continue
+        for rule in rules:
+            if rule.pattern.search(t):
+                drops[i] = (rule.id, rule.description.strip())
+                break
+    return drops
+
+
+def _title_index(texts: list[str], drops: Drops) -> int | None:
+    """The title: the first non-blank line that no rule has dropped."""
+    return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
+
+
+def classify_lines(texts: list[str], model: LineClassifier, threshold: float, keep: int | None = None) -> Drops:
+    """The lines the classifier gives less than ``threshold`` probability of being article text.
+
+    Line ``keep`` (the title) is never dropped.
+    """
+    drops: Drops = {}
+    for i, x in enumerate(document_features(texts)):
+        if x is None or i == keep:
+            continue
+        p = model.probability(x)
+        if p < threshold:
+            drops[i] = ("generic.classifier", f"line classifier: {p:.2f} probability of article text")
+    return drops
+
+
+def removal_changes(lines: list[Line], drops: Drops) -> list[Change]:
+    """One change per dropped line (with its line break), then the blank-line runs that meet.
+
+    >>> ls = split_lines("A\\n\\nJUNK\\n\\nB\\n")
+    >>> [(c.start, c.end, c.rule) for c in removal_changes(ls, {2: ("r", "why")})]
+    [(3, 8, 'r'), (8, 9, 'blank.collapse')]
+    """
+    changes = [Change(lines[i].start, lines[i].stop, "", rule, reason) for i, (rule, reason) in drops.items()]
+    kept = [i for i in range(len(lines)) if i not in drops]
+    blank = [not lines[i].text.strip() for i in kept]
+    reason = "blank line left behind where boilerplate lines were removed"
+    run: list[int] = []  # positions in ``kept`` of the current run of blank lines
+    for pos in range(len(kept) + 1):
+        if pos < len(kept) and blank[pos]:
+            run.append(pos)
+            continue
+        if run:
+            for pos_extra in _excess_blanks(run, kept, len(lines), drops):
+                line = lines[kept[pos_extra]]
+                changes.append(Change(line.start, line.stop, "", "blank.collapse", reason))
+        run = []
+    return sorted(changes, key=lambda c: c.start)
+
+
+def _excess_blanks(run: list[int], kept: list[int], n_lines: int, drops: Drops) -> list[int]:
+    """Which blank lines of a run to remove: the ones beyond the longest original run it joins."""
+    first, last = kept[run[0]], kept[run[-1]]
+    if not any(i in drops for i in range(first, last + 1)):
+        at_start = first > 0 and all(i in drops for i in range(first))
+        at_end = last < n_lines - 1 and all(i in drops for i in range(last + 1, n_lines))
+        return run if at_start or at_end else []
+    touches_start = all(i in drops for i in range(first))
+    touches_end = all(i in drops for i in range(last + 1, n_lines))
+    if touches_start or touches_end:
+        return run
+    longest, current = 0, 0
+    for i in range(first, last + 1):
+        current = 0 if i in drops else current + 1
+        longest = max(longest, current)
+    return run[longest:]

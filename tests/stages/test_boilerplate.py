@@ -1,0 +1,196 @@
+"""The boilerplate stage on the seeds, on golden cases, and piece by piece."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleaner.errors import ConfigError
+from cleaner.model import Document
+from cleaner.registry import stage_class
+from cleaner.stages.boilerplate import (
+    BoilerplateConfig,
+    BoilerplateStage,
+    drop_adjacent_repeats,
+    removal_changes,
+    split_lines,
+)
+from cleaner.trace import Trace, apply_edits, revert_edits
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOLDEN = sorted((ROOT / "tests" / "data" / "boilerplate").glob("*.json"))
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+LIST_MARK = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)])\s")
+
+
+@pytest.fixture(scope="module")
+def stage() -> BoilerplateStage:
+    return BoilerplateStage()
+
+
+def run(stage: BoilerplateStage, text: str, doc_id: str = "doc") -> tuple[str, Trace, dict[str, Any]]:
+    result = stage.process(text, Document(id=doc_id, source=doc_id, text=text))
+    trace = Trace(text)
+    trace.apply(stage.name, result.changes)
+    return trace.text, trace, {"metadata": result.metadata, "stats": result.stats, "changes": result.changes}
+
+
+def article_sentences(text: str) -> list[str]:
+    """Lines of running text: more than 8 words, ending a sentence, not a list item."""
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if len(line.split()) > 8 and SENTENCE_END.search(line.strip()) and not LIST_MARK.match(line)
+    ]
+
+
+def test_registered_under_its_name():
+    assert stage_class("boilerplate") is BoilerplateStage
+    assert BoilerplateStage.order == 20 and BoilerplateStage.needs_survey
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_every_article_sentence_of_the_seeds_survives(stage: BoilerplateStage, path: Path):
+    text = path.read_text(encoding="utf-8")
+    out, _, _ = run(stage, text, path.stem)
+    sentences = article_sentences(text)
+    assert len(sentences) >= 5
+    for sentence in sentences:
+        # the first two tokens may have gone as a metadata prefix (seed 004: " date 2023-11-28 ...")
+        assert sentence in out or sentence.split(None, 2)[2] in out, sentence
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_replaying_and_reverting_the_edits(stage: BoilerplateStage, path: Path):
+    text = path.read_text(encoding="utf-8")
+    out, trace, _ = run(stage, text, path.stem)
+    assert apply_edits(text, trace.edits) == out
+    assert revert_edits(out, trace.edits) == text
+
+
+def test_seed_001_keeps_its_title_once(stage: BoilerplateStage):
+    text = next(p for p in SEEDS if p.name.startswith("001")).read_text(encoding="utf-8")
+    title = text.splitlines()[0]
+    out, _, info = run(stage, text)
+    assert out.startswith(title + "\n\n")
+    assert out.count(title) == 1
+    assert [c.rule for c in info["changes"]][:1] == ["title.repeated"]
+
+
+def test_seed_004_date_prefix_becomes_metadata(stage: BoilerplateStage):
+    text = next(p for p in SEEDS if p.name.startswith("004")).read_text(encoding="utf-8")
+    out, _, info = run(stage, text)
+    assert info["metadata"] == {"date": "2023-11-28"}
+    first = text.splitlines()[0]
+    assert out.splitlines()[0] == first.split(None, 2)[2]
+
+
+def test_seed_003_loses_all_page_furniture(stage: BoilerplateStage):
+    text = next(p for p in SEEDS if p.name.startswith("003")).read_text(encoding="utf-8")
+    out, _, info = run(stage, text)
+    kept = [line for line in out.splitlines() if line.strip()]
+    # what stays is the title and the article's paragraphs, every one of them running text
+    assert kept[0] == "Blinken Looks To Ease Tensions Between Armenia And Azerbaijan"
+    assert all(SENTENCE_END.search(line) and len(line.split()) >= 5 for line in kept[1:]), kept
+    assert not any("•" in line for line in kept)
+    rules = {c.rule for c in info["changes"]}
+    assert {"oilprice.ticker", "oilprice.quote-name", "oilprice.slogan", "oilprice.comment-prompt"} <= rules
+    assert "\n\n\n" not in out and not out.startswith("\n") and not out.endswith("\n\n")
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.stem)
+def test_golden_cases(stage: BoilerplateStage, path: Path):
+    cases = json.loads(path.read_text(encoding="utf-8"))
+    for case in cases:
+        out, _, _ = run(stage, case["input"])
+        assert out == case["expected"], f"{case['label']}: {case['comment']}"
+
+
+def test_every_removed_line_is_a_change_with_rule_and_reason(stage: BoilerplateStage):
+    text = "Oil prices rose on Monday after the report, traders said in London.\n\nADVERTISEMENT\n\nBUY 57.15\n"
+    out, _, info = run(stage, text)
+    assert out == "Oil prices rose on Monday after the report, traders said in London.\n"
+    drops = [c for c in info["changes"] if c.rule != "blank.collapse"]
+    assert [text[c.start : c.end] for c in drops] == ["ADVERTISEMENT\n", "BUY 57.15\n"]
+    assert all(c.reason for c in info["changes"])
+    assert info["stats"]["lines_seen"] == 3 and info["stats"]["lines_dropped"] == 2
+    assert info["stats"]["dropped:oilprice.quote-order"] == 1
+
+
+def test_blank_lines_left_behind_collapse_to_what_was_there():
+    lines = split_lines("A\n\nJUNK\n\n\nB\n\nJUNK\n")
+    changes = removal_changes(lines, {2: ("r", "why"), 7: ("r", "why")})
+    trace = Trace("A\n\nJUNK\n\n\nB\n\nJUNK\n")
+    trace.apply("boilerplate", changes)
+    assert trace.text == "A\n\n\nB\n"
+
+
+def test_blank_lines_not_touched_by_a_removal_stay():
+    lines = split_lines("A\n\n\n\nB\nJUNK\nC\n")
+    changes = removal_changes(lines, {5: ("r", "why")})
+    assert [(c.start, c.end) for c in changes] == [(7, 12)]
+
+
+def test_adjacent_repeats_beyond_the_title():
+    drops = drop_adjacent_repeats(["Title", "Body one.", "", "Body one.", "Body two."])
+    assert drops == {3: ("repeat.adjacent", "the line repeats the line before it")}
+
+
+def test_lines_repeated_across_the_run_go():
+    stage = BoilerplateStage(BoilerplateConfig(classifier=False))
+    footer = "Get the best of our reporting every morning at 7"
+    stories = ["The council voted on Monday.", "Rain fell all week.", "The mayor resigned.", "Prices rose again."]
+    docs = [f"{story}\n{footer}\n" for story in stories]
+    for text in docs:
+        stage.survey(text)
+    out, _, info = run(stage, docs[0])
+    assert footer not in out
+    assert [c.rule for c in info["changes"]] == ["corpus.repeated-line"]
+
+
+def test_long_lines_repeated_across_the_run_stay():
+    stage = BoilerplateStage(BoilerplateConfig(classifier=False, corpus_max_words=5))
+    wire = "The agency said the storm had moved north overnight and was expected to weaken."
+    for i in range(4):
+        stage.survey(f"Local paper {i}\n{wire}\n")
+    out, _, _ = run(stage, f"Local paper 9\n{wire}\n")
+    assert wire in out
+
+
+def test_no_corpus_rule_without_a_survey():
+    stage = BoilerplateStage(BoilerplateConfig(classifier=False))
+    out, _, _ = run(stage, "Short line\nShort line two\n")
+    assert out == "Short line\nShort line two\n"
+
+
+def test_packs_can_be_chosen_and_added(tmp_path: Path):
+    only_generic = BoilerplateStage(BoilerplateConfig(packs=("generic",), classifier=False))
+    assert not any(r.id.startswith("oilprice.") for r in only_generic.drop_rules)
+    mine = tmp_path / "mysite.yaml"
+    mine.write_text(
+        "description: my site\nrules:\n  - id: mysite.promo\n    description: promo\n"
+        "    pattern: '^PROMO'\n    examples:\n      match: [PROMO now]\n      no_match: [A PROMO]\n",
+        encoding="utf-8",
+    )
+    stage = BoilerplateStage(BoilerplateConfig(packs=(), extra_packs=(tmp_path,), classifier=False))
+    assert [r.id for r in stage.drop_rules] == ["mysite.promo"]
+    out, _, _ = run(stage, "PROMO now\nText.\n")
+    assert out == "Text.\n"
+
+
+def test_unknown_pack_name_is_a_config_error():
+    with pytest.raises(ConfigError, match="no pack named nosuch"):
+        BoilerplateStage(BoilerplateConfig(packs=("nosuch",)))
+
+
+def test_the_stage_pickles_for_worker_processes(stage: BoilerplateStage):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(stage))
+    text = SEEDS[3].read_text(encoding="utf-8")
+    assert run(copy, text)[0] == run(stage, text)[0]

@@ -1,0 +1,94 @@
+"""Every shipped boilerplate rule against its own examples, and malformed packs refused with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner.boilerplate.rules import Rule, load_pack, load_packs, rules_root
+from cleaner.errors import ConfigError
+
+PACK_DIR = rules_root() / "boilerplate"
+PACKS = sorted(PACK_DIR.glob("*.yaml"))
+RULES = [rule for path in PACKS for rule in load_pack(path).rules]
+
+
+def test_the_shipped_packs_are_there():
+    assert {p.stem for p in PACKS} >= {"generic", "oilprice"}
+    assert len(RULES) == len({r.id for r in RULES})
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_matches_its_examples(rule: Rule):
+    for text in rule.must_match:
+        assert rule.pattern.search(text), f"{rule.id} should match {text!r}"
+    for text in rule.must_not_match:
+        assert not rule.pattern.search(text), f"{rule.id} should not match {text!r}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_rule_has_what_a_reader_needs(rule: Rule):
+    assert rule.description.strip()
+    assert rule.must_match and rule.must_not_match
+    assert rule.id.split(".")[0] in {p.stem for p in PACKS}
+
+
+GOOD_RULE = """\
+description: test pack
+rules:
+  - id: mine.ad
+    description: an ad marker
+    pattern: '^AD$'
+    examples:
+      match: [AD]
+      no_match: [ADS]
+"""
+
+BAD_PACKS = [
+    ("not a mapping", "- just\n- a list\n", None, "mapping"),
+    ("no rules", "description: x\nrules: []\n", 2, "non-empty list"),
+    ("unknown key", GOOD_RULE.replace("    pattern:", "    patern: x\n    pattern:"), 5, "unknown key"),
+    ("bad regex", GOOD_RULE.replace("'^AD$'", "'^(AD$'"), 5, "not a valid regex"),
+    ("id outside the pack", GOOD_RULE.replace("mine.ad", "other.ad"), 3, "mine.some-name"),
+    ("example does not match", GOOD_RULE.replace("match: [AD]", "match: [AB]"), 7, "does not match its own example"),
+    ("no_match example matches", GOOD_RULE.replace("no_match: [ADS]", "no_match: [AD]"), 8, "listed under no_match"),
+    ("no examples", GOOD_RULE.split("    examples:")[0], 3, "needs `examples`"),
+    ("metadata, no groups", GOOD_RULE.replace("    pattern:", "    kind: metadata\n    pattern:"), 6, "named groups"),
+    ("bad kind", GOOD_RULE.replace("    pattern:", "    kind: erase\n    pattern:"), 5, "kind must be"),
+    ("not yaml", "description: [unclosed\n", None, "not valid YAML"),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "line", "words"), BAD_PACKS, ids=[b[0] for b in BAD_PACKS])
+def test_malformed_pack_is_refused_with_file_and_line(tmp_path: Path, label: str, text: str, line, words: str):
+    path = tmp_path / "mine.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_pack(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert words in message
+    if line is not None:
+        assert f"{path}:{line}:" in message
+
+
+def test_a_good_pack_loads(tmp_path: Path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(GOOD_RULE, encoding="utf-8")
+    (rule,) = load_pack(path).rules
+    assert rule.id == "mine.ad" and rule.matches("AD") and not rule.matches("ADS")
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path: Path):
+    (tmp_path / "mine.yaml").write_text(GOOD_RULE, encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "mine.yaml").write_text(GOOD_RULE, encoding="utf-8")
+    with pytest.raises(ConfigError, match="already used"):
+        load_packs([tmp_path / "mine.yaml", other])
+
+
+def test_missing_pack_path_is_a_config_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_packs([tmp_path / "nope.yaml"])
