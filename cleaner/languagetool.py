@@ -1,0 +1,426 @@
+"""LanguageTool: find the installed jars, run its HTTP server on 127.0.0.1, and talk to it.
+
+The project installs LanguageTool itself (``tools/languagetool/install.sh``, run by
+``make setup``) and never downloads anything at run time: :class:`LanguageToolServer`
+starts ``org.languagetool.server.HTTPServer`` from those jars on a free port, and
+:class:`LanguageToolClient` talks to a server through language-tool-python with
+``remote_server=``, which makes that library skip its own download and server start.
+
+The server binds to 127.0.0.1 only (HTTPServer does unless given ``--public``). It is
+stopped by :meth:`LanguageToolServer.stop`, at interpreter exit, and, on Linux, by the
+kernel when the thread that started it goes away (so a killed ``cleaner`` leaves no
+server behind). If it dies while running, a watchdog thread restarts it on the same port,
+at most ``max_restarts`` times; clients that lost a request wait for it and retry.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import requests
+
+from cleaner.errors import FatalError
+
+log = logging.getLogger(__name__)
+
+LIB_DIR_ENV = "CLEANER_LANGUAGETOOL_DIR"
+MAIN_CLASS = "org.languagetool.server.HTTPServer"
+HOW_TO_INSTALL = "install it with `make setup` (or `bash tools/languagetool/install.sh`)"
+HOW_TO_SKIP = "or run without the grammar stage, e.g. `cleaner run ... --stages encoding,boilerplate`"
+WARM_UP_TEXT = "This sentence warms up the the rules."
+
+
+class ServerUnavailable(Exception):
+    """The server did not answer (connection refused or reset, timeout)."""
+
+
+class CheckFailed(Exception):
+    """The server answered, but with an error (a text it refuses, an internal error)."""
+
+
+# -- finding the installation ----------------------------------------------------------------
+
+
+def default_lib_dir() -> Path:
+    """Where the jars are: ``$CLEANER_LANGUAGETOOL_DIR``, else ``tools/languagetool/lib`` of this checkout."""
+    configured = os.environ.get(LIB_DIR_ENV)
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parent.parent / "tools" / "languagetool" / "lib"
+
+
+def check_installation(lib_dir: Path, java: str = "java") -> str:
+    """The Java executable to use; a :class:`FatalError` telling what to do if Java or the jars are missing."""
+    if not any(lib_dir.glob("languagetool-server-*.jar")):
+        msg = (
+            f"LanguageTool is not installed (no languagetool-server jar in {lib_dir}): {HOW_TO_INSTALL}, {HOW_TO_SKIP}"
+        )
+        raise FatalError(msg)
+    found = shutil.which(java)
+    if found is None:
+        msg = f"Java ({java!r}) not found; the grammar stage needs it to run LanguageTool: "
+        msg += f"install Java 17 (apt-get install openjdk-17-jre-headless), {HOW_TO_SKIP}"
+        raise FatalError(msg)
+    return found
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def normalise_url(url: str) -> str:
+    """The server's base URL with a trailing slash, whether or not ``url`` ends in ``/v2``.
+
+    >>> normalise_url("http://127.0.0.1:8081")
+    'http://127.0.0.1:8081/'
+    >>> normalise_url("http://127.0.0.1:8081/v2/")
+    'http://127.0.0.1:8081/'
+    """
+    url = url.rstrip("/")
+    url = url.removesuffix("/v2")
+    return url + "/"
+
+
+# -- talking to a server -------------------------------------------------------------------
+
+
+def is_healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether the server at ``url`` answers its language list (its health check)."""
+    try:
+        response = requests.get(normalise_url(url) + "v2/languages", timeout=timeout)
+    except requests.RequestException:
+        return False
+    return response.status_code == 200
+
+
+def wait_until_healthy(url: str, timeout: float, gave_up: Callable[[], str | None] = lambda: None) -> bool:
+    """Poll the health check until it answers (True) or ``timeout`` passes or ``gave_up()`` says why not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if is_healthy(url):
+            return True
+        if gave_up() is not None:
+            return False
+        time.sleep(0.2)
+    return False
+
+
+def server_version(url: str, timeout: float = 120.0, language: str = "en-US") -> str:
+    """The LanguageTool version of the server at ``url``, from a small check (which also warms its rules up)."""
+    try:
+        response = requests.post(
+            normalise_url(url) + "v2/check", data={"text": WARM_UP_TEXT, "language": language}, timeout=timeout
+        )
+        response.raise_for_status()
+        version: str = response.json()["software"]["version"]
+    except (requests.RequestException, ValueError, KeyError) as exc:
+        msg = f"the LanguageTool server at {url} does not answer a check: {exc}"
+        raise ServerUnavailable(msg) from exc
+    return version
+
+
+@dataclass(frozen=True)
+class LTMatch:
+    """One LanguageTool match, with its span in Python string offsets of the checked text."""
+
+    start: int
+    end: int
+    rule_id: str
+    category: str
+    issue_type: str
+    message: str
+    replacements: tuple[str, ...]
+
+
+def python_end(text: str, start: int, utf16_length: int) -> int:
+    """The end of a span given in UTF-16 code units (LanguageTool's Java strings) from ``start``.
+
+    >>> python_end("a 😀 b", 2, 2)  # the emoji is two UTF-16 units, one Python character
+    3
+    >>> python_end("abc", 1, 2)
+    3
+    """
+    units, end = 0, start
+    while end < len(text) and units < utf16_length:
+        units += 2 if ord(text[end]) > 0xFFFF else 1
+        end += 1
+    return end
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What a check request asks for; the grammar stage builds it from its config."""
+
+    language: str = "en-US"
+    disabled_rules: tuple[str, ...] = ()
+    enabled_rules: tuple[str, ...] = ()
+    disabled_categories: tuple[str, ...] = ()
+    enabled_categories: tuple[str, ...] = ()
+    enabled_only: bool = False
+    picky: bool = False
+    timeout: float = 120.0
+
+
+class LanguageToolClient:
+    """language-tool-python pointed at a running server; never downloads or starts anything itself."""
+
+    def __init__(self, url: str, options: CheckOptions) -> None:
+        import language_tool_python  # lazily: only the grammar stage needs it
+        from language_tool_python.exceptions import LanguageToolError
+
+        self.url = normalise_url(url)
+        try:
+            tool = language_tool_python.LanguageTool(options.language, remote_server=self.url)
+        except LanguageToolError as exc:
+            msg = f"cannot reach the LanguageTool server at {self.url}: {exc}"
+            raise ServerUnavailable(msg) from exc
+        tool.disabled_rules = set(options.disabled_rules)
+        tool.enabled_rules = set(options.enabled_rules)
+        tool.disabled_categories = set(options.disabled_categories)
+        tool.enabled_categories = set(options.enabled_categories)
+        tool.enabled_rules_only = options.enabled_only
+        tool.picky = options.picky
+        # The library has one fixed request timeout (300 s) as a class attribute; ours is configurable.
+        tool._TIMEOUT = options.timeout  # type: ignore[assignment]
+        self._tool = tool
+
+    def check(self, text: str) -> list[LTMatch]:
+        """The matches for ``text``; :class:`ServerUnavailable` or :class:`CheckFailed` if there are none to have."""
+        from language_tool_python.exceptions import LanguageToolError
+
+        try:
+            matches = self._tool.check(text)
+        except LanguageToolError as exc:
+            if isinstance(exc.__cause__, OSError):  # requests' connection errors and timeouts
+                raise ServerUnavailable(str(exc)) from exc
+            raise CheckFailed(str(exc)) from exc
+        return [_convert(match, text) for match in matches]
+
+
+def _convert(match: Any, text: str) -> LTMatch:
+    return LTMatch(
+        start=match.offset,
+        end=python_end(text, match.offset, match.error_length),
+        rule_id=match.rule_id,
+        category=match.category,
+        issue_type=match.rule_issue_type,
+        message=match.message,
+        replacements=tuple(match.replacements),
+    )
+
+
+# -- running a server ----------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Ask Linux to send SIGTERM to the server when the thread that started it ends."""
+    with contextlib.suppress(OSError, AttributeError):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+_LIVE: set[LanguageToolServer] = set()
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_LIVE):
+        server.stop()
+
+
+class LanguageToolServer:
+    """One LanguageTool HTTP server process on 127.0.0.1, restarted by a watchdog if it dies."""
+
+    def __init__(
+        self,
+        lib_dir: Path | None = None,
+        *,
+        port: int | None = None,
+        java: str = "java",
+        java_options: Sequence[str] = (),
+        start_timeout: float = 120.0,
+        max_restarts: int = 1,
+    ) -> None:
+        self.lib_dir = lib_dir if lib_dir is not None else default_lib_dir()
+        self.port = port if port is not None else free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.java = java
+        self.java_options = tuple(java_options)
+        self.start_timeout = start_timeout
+        self.max_restarts = max_restarts
+        self.restarts = 0
+        self.version = ""
+        self.start_seconds = 0.0
+        self.failure: str | None = None
+        self.owner_pid = os.getpid()  # a forked worker holds a copy of this object, not the server
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_path: Path | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()  # between stop() and a restart in the watchdog
+        self._watchdog: threading.Thread | None = None
+
+    def __enter__(self) -> LanguageToolServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> LanguageToolServer:
+        """Start the server, wait for its health check, warm it up; :class:`FatalError` if it will not come up."""
+        java = check_installation(self.lib_dir, self.java)
+        started = time.monotonic()
+        _LIVE.add(self)
+        try:
+            self._process = self._spawn(java)
+            self._wait_ready(self._process)
+            self.version = server_version(self.url, timeout=self.start_timeout)
+        except (FatalError, ServerUnavailable) as exc:
+            self.stop()
+            msg = f"the LanguageTool server did not start: {exc}{self._log_tail()}"
+            raise FatalError(msg) from None
+        self.start_seconds = time.monotonic() - started
+        log.info("LanguageTool %s ready at %s in %.1f s", self.version, self.url, self.start_seconds)
+        self._watchdog = threading.Thread(target=self._watch, args=(java,), name="languagetool-watchdog", daemon=True)
+        self._watchdog.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server (and its watchdog); safe to call more than once."""
+        with self._lock:
+            self._stopping.set()
+            process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self._watchdog is not None and self._watchdog is not threading.current_thread():
+            self._watchdog.join(timeout=10)
+        _LIVE.discard(self)
+        if self._log_path is not None:
+            self._log_path.unlink(missing_ok=True)
+            self._log_path = None
+
+    def alive(self) -> bool:
+        """Whether the process is running (not whether it answers: see :func:`is_healthy`)."""
+        return self._process is not None and self._process.poll() is None
+
+    def kill_for_test(self) -> None:
+        """Kill the process as a crash would (SIGKILL), leaving the watchdog to react."""
+        if self._process is not None:
+            self._process.kill()
+
+    def _spawn(self, java: str) -> subprocess.Popen[bytes]:
+        if self._log_path is None:
+            handle, name = tempfile.mkstemp(prefix="languagetool-", suffix=".log")
+            os.close(handle)
+            self._log_path = Path(name)
+        command = [java, *self.java_options, "-cp", str(self.lib_dir / "*"), MAIN_CLASS, "--port", str(self.port)]
+        with self._log_path.open("ab") as out:
+            return subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            )
+
+    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        def exited() -> str | None:
+            code = process.poll()
+            return None if code is None else f"the server exited with code {code}"
+
+        if not wait_until_healthy(self.url, self.start_timeout, gave_up=exited):
+            reason = exited() or f"no answer on {self.url} within {self.start_timeout:.0f} s"
+            raise ServerUnavailable(reason)
+
+    def _watch(self, java: str) -> None:
+        """Wait on the process; if it dies unasked, start it again (up to ``max_restarts`` times)."""
+        while not self._stopping.is_set():
+            process = self._process
+            if process is None:
+                return
+            code = process.wait()
+            if self._stopping.is_set():
+                return
+            if self.restarts >= self.max_restarts:
+                self.failure = (
+                    f"the LanguageTool server died (exit code {code}) after {self.restarts} restart(s), "
+                    f"the most allowed (grammar.max_restarts){self._log_tail()}"
+                )
+                log.error("%s", self.failure)
+                return
+            self.restarts += 1
+            log.warning(
+                "LanguageTool server died (exit code %s); restarting it (%d of %d)",
+                code,
+                self.restarts,
+                self.max_restarts,
+            )
+            try:
+                with self._lock:
+                    if self._stopping.is_set():
+                        return
+                    self._process = self._spawn(java)
+                self._wait_ready(self._process)
+            except (OSError, ServerUnavailable) as exc:
+                self.failure = f"the LanguageTool server died and did not restart: {exc}{self._log_tail()}"
+                log.error("%s", self.failure)
+                return
+
+    def _log_tail(self, lines: int = 8) -> str:
+        if self._log_path is None or not self._log_path.exists():
+            return ""
+        tail = self._log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+        return "\n  server log:\n    " + "\n    ".join(tail) if tail else ""
+
+
+def serve_forever(port: int = 8081, lib_dir: Path | None = None, java_options: Sequence[str] = ()) -> int:
+    """Keep one server up for many runs (``cleaner grammar-server``) until Ctrl-C; the exit status."""
+    server = LanguageToolServer(lib_dir, port=port, java_options=java_options, max_restarts=sys.maxsize)
+    try:
+        server.start()
+    except FatalError as exc:
+        print(f"cleaner grammar-server: {exc}", file=sys.stderr)
+        return 1
+    print(f"LanguageTool {server.version} listening on {server.url} (started in {server.start_seconds:.1f} s)")
+    print(f"use it with: cleaner run ... --grammar-server {server.url}   (Ctrl-C stops it)")
+    try:
+        while server.failure is None:
+            time.sleep(1.0)
+    except KeyboardInterrupt:
+        print("stopping the LanguageTool server")
+        return 0
+    finally:
+        server.stop()
+    print(f"cleaner grammar-server: {server.failure}", file=sys.stderr)
+    return 1

@@ -1,0 +1,404 @@
+"""The grammar stage: LanguageTool's matches on each paragraph, as flags for a reviewer.
+
+One local LanguageTool server serves the whole run (:mod:`cleaner.languagetool`):
+:meth:`GrammarStage.start_run` starts it (or connects to ``server_url``), every document is
+checked through it, :meth:`GrammarStage.end_run` stops it. Each paragraph (text between
+blank lines) is checked on its own, so that its result depends on nothing else and can be
+cached on disk, keyed by (paragraph, LanguageTool version, check options): a rerun, or a
+paragraph repeated across documents, costs no request.
+
+A match becomes a :class:`~cleaner.model.Flag` whose ``kind`` comes from the LanguageTool
+category (``spelling``, ``grammar``, ``style``, ``typography``...). Spelling matches on a
+capitalised word that recurs in the run's documents are dropped: such a word is almost always
+a name LanguageTool's dictionary lacks. With ``apply_fixes`` the matches of a few rules whose
+one suggestion is unambiguous (a doubled word, a space before a comma) become edits instead.
+
+If the server dies, it is restarted (``max_restarts``) and the document retried once; a
+document that still cannot be checked fails with the reason, and the others go on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from cleaner.errors import DocumentError, FatalError
+from cleaner.languagetool import (
+    CheckFailed,
+    CheckOptions,
+    LanguageToolClient,
+    LanguageToolServer,
+    LTMatch,
+    ServerUnavailable,
+    normalise_url,
+    server_version,
+    wait_until_healthy,
+)
+from cleaner.model import Document, Flag
+from cleaner.registry import register
+from cleaner.stages.base import Stage, StageConfig, StageResult
+from cleaner.stages.grammar_cache import MatchCache
+from cleaner.trace import Change
+
+__all__ = ["GrammarConfig", "GrammarStage", "capitalised_words", "split_paragraphs"]
+
+# How long to wait for a server we did not start (``server_url``) to answer again before
+# failing a document: nobody restarts it, so waiting longer would only slow a broken run.
+EXTERNAL_SERVER_WAIT = 10.0
+
+# LanguageTool's English categories (ids from language-en's grammar.xml and Java rules).
+DEFAULT_KINDS = {
+    "TYPOS": "spelling",
+    "GRAMMAR": "grammar",
+    "MISC": "grammar",
+    "PUNCTUATION": "punctuation",
+    "TYPOGRAPHY": "typography",
+    "CASING": "casing",
+    "CONFUSED_WORDS": "usage",
+    "COLLOCATIONS": "usage",
+    "NONSTANDARD_PHRASES": "usage",
+    "SEMANTICS": "meaning",
+    "STYLE": "style",
+    "REDUNDANCY": "style",
+    "PLAIN_ENGLISH": "style",
+    "REPETITIONS_STYLE": "style",
+    "WIKIPEDIA": "style",
+}
+# A prior per kind, for ordering flags in review; not measured. Style suggestions are the
+# least often real errors in edited news text, grammar matches the most often.
+DEFAULT_SCORES = {
+    "spelling": 0.5,
+    "grammar": 0.7,
+    "punctuation": 0.6,
+    "typography": 0.5,
+    "casing": 0.5,
+    "usage": 0.6,
+    "meaning": 0.5,
+    "style": 0.3,
+}
+
+
+class GrammarConfig(StageConfig):
+    """Settings of the grammar stage (section ``grammar:`` of the config)."""
+
+    server_url: str | None = Field(
+        default=None,
+        description="URL of a LanguageTool server to use (e.g. one kept up by `cleaner grammar-server`); "
+        "unset: the stage starts its own server for the run.",
+    )
+    languagetool_dir: Path | None = Field(
+        default=None,
+        description="Folder of the LanguageTool jars; unset: $CLEANER_LANGUAGETOOL_DIR or tools/languagetool/lib.",
+    )
+    java: str = Field(default="java", description="The Java 17+ executable.")
+    java_options: tuple[str, ...] = Field(default=(), description="Extra JVM options, e.g. ['-Xmx1g'].")
+    start_timeout: float = Field(default=300.0, gt=0, description="Seconds the server may take to start and warm up.")
+    request_timeout: float = Field(default=120.0, gt=0, description="Seconds one paragraph's check may take.")
+    max_restarts: int = Field(default=1, ge=0, description="How often a server that died is restarted in one run.")
+    language: str = Field(default="en-US", description="LanguageTool language code.")
+    disabled_rules: tuple[str, ...] = Field(default=(), description="LanguageTool rule ids to turn off.")
+    enabled_rules: tuple[str, ...] = Field(default=(), description="Rule ids to turn on (e.g. default-off ones).")
+    disabled_categories: tuple[str, ...] = Field(default=(), description="Category ids to turn off, e.g. [STYLE].")
+    enabled_categories: tuple[str, ...] = Field(default=(), description="Category ids to turn on.")
+    enabled_only: bool = Field(default=False, description="Use only enabled_rules/enabled_categories.")
+    picky: bool = Field(default=False, description="LanguageTool's picky level: more style and typography rules.")
+    kinds: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_KINDS),
+        description="Flag kind per LanguageTool category id; other categories give `grammar`.",
+    )
+    scores: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_SCORES), description="Flag score per kind (others: 0.5)."
+    )
+    accept_recurring_names: int = Field(
+        default=2,
+        ge=0,
+        description="A capitalised word occurring at least this often in the run's documents is taken for a name "
+        "and not flagged as a spelling mistake (0: off). Without a survey, counts come from the document.",
+    )
+    apply_fixes: bool = Field(default=False, description="Apply fix_rules' unambiguous suggestions as edits.")
+    fix_rules: tuple[str, ...] = Field(
+        default=("ENGLISH_WORD_REPEAT_RULE", "COMMA_PARENTHESIS_WHITESPACE", "WHITESPACE_RULE"),
+        description="Rules whose single suggestion may be applied when apply_fixes is on.",
+    )
+    max_suggestions: int = Field(default=5, ge=0, description="Suggestions kept per flag.")
+    cache: bool = Field(default=True, description="Cache LanguageTool's answers per paragraph on disk.")
+    cache_dir: Path = Field(default=Path(".cache/grammar"), description="Cache folder (relative: to the cwd).")
+
+    def check_options(self) -> CheckOptions:
+        """The part of the config that changes what LanguageTool answers (and so keys the cache)."""
+        return CheckOptions(
+            language=self.language,
+            disabled_rules=self.disabled_rules,
+            enabled_rules=self.enabled_rules,
+            disabled_categories=self.disabled_categories,
+            enabled_categories=self.enabled_categories,
+            enabled_only=self.enabled_only,
+            picky=self.picky,
+            timeout=self.request_timeout,
+        )
+
+
+# -- pure helpers --------------------------------------------------------------------------
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """The paragraphs of ``text`` (separated by blank lines) with their offsets; blank ones are left out.
+
+    >>> list(split_paragraphs("One.\\n\\n  \\nTwo\\nlines.\\n"))
+    [(0, 'One.'), (9, 'Two\\nlines.\\n')]
+    """
+    start = 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        if text[start : brk.start()].strip():
+            yield start, text[start : brk.start()]
+        start = brk.end()
+    if text[start:].strip():
+        yield start, text[start:]
+
+
+def capitalised_words(text: str) -> Counter[str]:
+    """How often each capitalised run of letters occurs in ``text``.
+
+    >>> capitalised_words("Karabakh and Nagorno-Karabakh; O'Brien.")
+    Counter({'Karabakh': 2, 'Nagorno': 1, 'O': 1, 'Brien': 1})
+    """
+    return Counter(w for w in _LETTER_RUN.findall(text) if w[0].isupper())
+
+
+def is_recurring_name(word: str, counts: Counter[str], threshold: int) -> bool:
+    """Whether a flagged ``word`` is capitalised and each of its capitalised parts occurs ``threshold`` times.
+
+    >>> counts = Counter({"Sarkisian": 3, "Rafik": 1})
+    >>> is_recurring_name("Sarkisian's", counts, 2), is_recurring_name("Rafik", counts, 2)
+    (True, False)
+    >>> is_recurring_name("sarkisian", counts, 2)  # lower case: a word, not a name
+    False
+    """
+    parts = [p for p in _LETTER_RUN.findall(word) if p[0].isupper()]
+    if threshold <= 0 or not word[:1].isupper() or not parts:
+        return False
+    return all(counts[p] >= threshold for p in parts)
+
+
+def safe_fixes(matches: list[LTMatch], rules: tuple[str, ...]) -> list[LTMatch]:
+    """The matches that may be applied: a listed rule, exactly one suggestion, no overlap with another.
+
+    >>> m = LTMatch(0, 5, "ENGLISH_WORD_REPEAT_RULE", "MISC", "duplication", "repeated", ("He",))
+    >>> [f.start for f in safe_fixes([m], ("ENGLISH_WORD_REPEAT_RULE",))]
+    [0]
+    >>> safe_fixes([m], ())  # rule not listed
+    []
+    """
+    chosen: list[LTMatch] = []
+    for match in sorted(matches, key=lambda m: (m.start, m.end)):
+        if match.rule_id not in rules or len(match.replacements) != 1:
+            continue
+        if chosen and chosen[-1].end > match.start:
+            continue
+        chosen.append(match)
+    return chosen
+
+
+# -- the stage -----------------------------------------------------------------------------
+
+
+@register
+class GrammarStage(Stage):
+    """LanguageTool over each paragraph; flags (and, if configured, a few safe fixes)."""
+
+    name = "grammar"
+    order = 40
+    config_model = GrammarConfig
+    needs_survey = True
+    config: GrammarConfig
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        super().__init__(config)
+        self._names: Counter[str] = Counter()
+        self._surveyed = False
+        self._url: str | None = None
+        self._version = ""
+        self._managed = False
+        # Per process, never pickled (see __getstate__): made on first use in each process.
+        self._server: LanguageToolServer | None = None  # only in the process that started it
+        self._client: LanguageToolClient | None = None
+        self._cache: MatchCache | None = None
+        self._pid = 0  # the process _client and _cache belong to
+        self._down: str | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.update(_server=None, _client=None, _cache=None, _pid=0, _down=None)
+        return state
+
+    def survey(self, text: str) -> None:
+        self._names.update(capitalised_words(text))
+        self._surveyed = True
+
+    def use_client(self, client: Any, version: str = "test") -> None:
+        """Check with ``client`` (anything with ``check(text) -> list[LTMatch]``) instead of a server: for tests."""
+        self._client, self._pid, self._url, self._version = client, os.getpid(), "fake://", version
+
+    def start_run(self) -> None:
+        """Start a LanguageTool server for the run, or check that ``server_url`` answers."""
+        if self._url is not None:
+            return
+        if self.config.server_url:
+            url = normalise_url(self.config.server_url)
+            try:
+                if not wait_until_healthy(url, EXTERNAL_SERVER_WAIT):
+                    msg = "no answer to the health check"
+                    raise ServerUnavailable(msg)
+                version = server_version(url, timeout=self.config.start_timeout, language=self.config.language)
+            except ServerUnavailable as exc:
+                msg = f"grammar.server_url: no LanguageTool server answers at {url} ({exc}); start one with "
+                msg += "`cleaner grammar-server`, or leave server_url unset to let the stage start its own"
+                raise FatalError(msg) from None
+            self._url, self._version, self._managed = url, version, False
+            return
+        server = LanguageToolServer(
+            self.config.languagetool_dir,
+            java=self.config.java,
+            java_options=self.config.java_options,
+            start_timeout=self.config.start_timeout,
+            max_restarts=self.config.max_restarts,
+        )
+        server.start()
+        self._server = server
+        self._url, self._version, self._managed = server.url, server.version, True
+
+    def end_run(self) -> None:
+        """Stop the server this stage started and close the cache; safe to call twice."""
+        server = self._local_server()
+        if server is not None:
+            server.stop()
+        if self._cache is not None:
+            self._cache.close()
+        self._server = self._client = self._cache = None
+        self._url = None
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        if self._url is None:
+            msg = "the grammar stage was used before start_run(): use the Pipeline as a context manager"
+            raise FatalError(msg)
+        result = StageResult()
+        matches = self._check_document(text, result.stats)
+        counts = self._names if self._surveyed else capitalised_words(text)
+        threshold = self.config.accept_recurring_names
+        kept = []
+        for match in matches:
+            if match.category == "TYPOS" and is_recurring_name(text[match.start : match.end], counts, threshold):
+                result.stats["accepted_names"] += 1
+            else:
+                kept.append(match)
+        fixes = safe_fixes(kept, self.config.fix_rules) if self.config.apply_fixes else []
+        for match in fixes:
+            reason = f"LanguageTool {match.rule_id}: {match.message}"
+            result.changes.append(Change(match.start, match.end, match.replacements[0], f"lt:{match.rule_id}", reason))
+        fixed = set(fixes)
+        for match in kept:
+            if match not in fixed:
+                flag = self._flag(match, text)
+                result.flags.append(flag)
+                result.stats[f"flags_{flag.kind}"] += 1
+        result.metadata["languagetool_version"] = self._version
+        return result
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _flag(self, match: LTMatch, text: str) -> Flag:
+        kind = self.config.kinds.get(match.category, "grammar")
+        return Flag(
+            stage=self.name,
+            kind=kind,
+            rule=f"lt:{match.rule_id}",
+            start=match.start,
+            end=match.end,
+            text=text[match.start : match.end],
+            suggestions=list(match.replacements[: self.config.max_suggestions]),
+            score=self.config.scores.get(kind, 0.5),
+            message=match.message,
+            evidence={"category": match.category, "issue_type": match.issue_type, "languagetool": self._version},
+        )
+
+    def _check_document(self, text: str, stats: Counter[str]) -> list[LTMatch]:
+        """Every match in ``text``; the server lost once is waited for and the document retried."""
+        if self._down is not None:
+            msg = f"LanguageTool server unavailable since an earlier document: {self._down}"
+            raise DocumentError(msg)
+        try:
+            return self._check_paragraphs(text, stats)
+        except ServerUnavailable as first:
+            stats["retries"] += 1
+            if self._await_server():
+                try:
+                    return self._check_paragraphs(text, stats)
+                except ServerUnavailable as second:
+                    self._down = str(second)
+            else:
+                self._down = self._server.failure if self._server and self._server.failure else str(first)
+            msg = f"LanguageTool server unavailable (retried once): {self._down}"
+            raise DocumentError(msg) from None
+        except CheckFailed as exc:
+            msg = f"LanguageTool could not check a paragraph: {exc}"
+            raise DocumentError(msg) from None
+
+    def _await_server(self) -> bool:
+        """Wait for the server to answer again (restarted by the watchdog if we started it)."""
+        self._client = None  # a new client for the new server process
+        assert self._url is not None
+        if not self._managed:
+            return wait_until_healthy(self._url, EXTERNAL_SERVER_WAIT)
+        server = self._local_server()
+        return wait_until_healthy(
+            self._url, self.config.start_timeout, gave_up=lambda: server.failure if server else None
+        )
+
+    def _check_paragraphs(self, text: str, stats: Counter[str]) -> list[LTMatch]:
+        matches: list[LTMatch] = []
+        options = self.config.check_options()
+        cache = self._cache_here()
+        for offset, paragraph in split_paragraphs(text):
+            key = MatchCache.key(paragraph, self._version, options) if cache else ""
+            found = cache.get(key) if cache else None
+            if found is None:
+                found = self._client_here().check(paragraph)
+                stats["paragraphs_checked"] += 1
+                if cache:
+                    cache.put(key, found)
+            else:
+                stats["paragraphs_cached"] += 1
+            matches += [m.__class__(**{**asdict(m), "start": m.start + offset, "end": m.end + offset}) for m in found]
+        return matches
+
+    def _local_server(self) -> LanguageToolServer | None:
+        """The server handle, if this process started the server (a forked worker inherits a copy)."""
+        return self._server if self._server is not None and self._server.owner_pid == os.getpid() else None
+
+    def _enter_process(self) -> None:
+        """Drop the client and cache of another process (a forked worker starts with copies)."""
+        if self._pid != os.getpid():
+            self._client, self._cache, self._down, self._pid = None, None, None, os.getpid()
+
+    def _client_here(self) -> LanguageToolClient:
+        self._enter_process()
+        if self._client is None:
+            assert self._url is not None
+            self._client = LanguageToolClient(self._url, self.config.check_options())
+        return self._client
+
+    def _cache_here(self) -> MatchCache | None:
+        self._enter_process()
+        if self.config.cache and self._cache is None:
+            self._cache = MatchCache(self.config.cache_dir)
+        return self._cache
