@@ -57,8 +57,7 @@ _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b")
 _MAX_CONTROL_SHARE = 0.01  # real text has none; binary formats have about one byte in ten
 _SAMPLE = 1 << 16  # how much of a file the binary checks look at
 
-_WINDOWS_ONLY = bytes(range(0x80, 0xA0))
-_CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+_WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
 # Non-letters a Western text plausibly contains, beyond ASCII (as decoded by cp1252).
 _WESTERN_SYMBOLS = frozenset("\u00a0¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
 _MAX_NON_ASCII_LETTERS = 0.3  # share of letters; French or German text stays far below
@@ -93,7 +92,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8+cp1252"
     western = _decode_cp1252(data)
     if _reads_as_western(western):
-        has_windows_bytes = any(byte in _WINDOWS_ONLY for byte in data)
+        has_windows_bytes = _WINDOWS_ONLY.search(data) is not None
         return western, "cp1252" if has_windows_bytes else "latin-1"
     return _detect_other(data)
 
@@ -163,13 +162,19 @@ _CP1252_FALLBACK = "cleaner-cp1252-fallback"
 codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
+def _latin1_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+_LATIN1_FALLBACK = "cleaner-latin1-fallback"
+codecs.register_error(_LATIN1_FALLBACK, _latin1_fallback)
+
+
 def _decode_cp1252(data: bytes) -> str:
     """Windows-1252, with its five undefined bytes taken as Latin-1 (as browsers do)."""
-    if not any(byte in _CP1252_UNDEFINED for byte in data):
-        return data.decode("cp1252")
-    return "".join(
-        data[i : i + 1].decode("latin-1" if data[i] in _CP1252_UNDEFINED else "cp1252") for i in range(len(data))
-    )
+    return data.decode("cp1252", errors=_LATIN1_FALLBACK)
 
 
 def _reads_as_western(text: str) -> bool:

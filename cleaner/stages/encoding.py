@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import partial
 
@@ -81,6 +82,7 @@ _NEEDS_FTFY = re.compile(r"[^\t\x20-\x7e]|&")
 # A line needs any work at all if it needs ftfy or has what a repair looks for.
 _NEEDS_WORK = re.compile(r"[^\t\x20-\x7e]|[&#]|- |  |\s$")
 _BLANK = re.compile(r"\s*")
+_MAX_ROUNDS = 3
 
 
 class EncodingConfig(StageConfig):
@@ -140,15 +142,20 @@ class EncodingStage(Stage):
         stats: Counter[str] = Counter()
         ftfy_config = _config_for(text) if self.settings.fix_with_ftfy else None
         lines = _split_lines(text)
-        fixed: list[tuple[str, list[Change]]] = [self._fix_line(line, ftfy_config, stats) for _, line in lines]
+        fixed = [self._fix_line(line.content, ftfy_config, stats) for line in lines]
         dropped: set[int] = set()
         if self.settings.collapse_blank_lines:
-            dropped = _blank_lines_to_drop([line for _, line in lines], [after for after, _ in fixed])
+            dropped = _blank_lines_to_drop([line.content for line in lines], [after for after, _ in fixed])
         changes: list[Change] = []
-        for index, ((start, _line), (_after, line_changes)) in enumerate(zip(lines, fixed, strict=True)):
+        for index, (line, (_after, line_changes)) in enumerate(zip(lines, fixed, strict=True)):
             if index in dropped:
                 continue
-            changes += [Change(start + c.start, start + c.end, c.after, c.rule, c.reason) for c in line_changes]
+            changes += [
+                Change(line.start + c.start, line.start + c.end, c.after, c.rule, c.reason) for c in line_changes
+            ]
+            if line.break_start < line.end and text[line.break_start : line.end] != "\n":
+                reason = "line break made a plain newline (\\r\\n, \\r or a Unicode line separator)"
+                changes.append(Change(line.break_start, line.end, "\n", "line_break", reason))
         changes += _drop_lines(lines, dropped)
         stats.update(f"rule:{c.rule}" for c in changes)
         stats["lines_dropped"] += len(dropped)
@@ -161,13 +168,17 @@ class EncodingStage(Stage):
         if not _NEEDS_WORK.search(line):
             return line, []
         trace = Trace(line)
-        if line.endswith("\r") and ftfy_config is not None:  # a "\r\n" line ending: ftfy's fix_line_breaks
-            trace.apply(self.name, [Change(len(line) - 1, len(line), "", "line_break", "Windows line ending")])
-        if ftfy_config is not None and _NEEDS_FTFY.search(trace.text):
-            stats["lines_ftfy"] += 1
-            trace.apply(self.name, ftfy_changes(trace.text, ftfy_config))
-        for repair in self._repairs:
-            trace.apply(self.name, repair(trace.text))
+        stats["lines_ftfy"] += bool(ftfy_config and _NEEDS_FTFY.search(line))
+        # Until nothing changes: a repair can uncover mojibake ftfy did not dare to fix
+        # ("\u00adÃ©" becomes "Ã©" once the soft hyphen goes). Unchanged lines take one round.
+        for _round in range(_MAX_ROUNDS):
+            before = trace.text
+            if ftfy_config is not None and _NEEDS_FTFY.search(trace.text):
+                trace.apply(self.name, ftfy_changes(trace.text, ftfy_config))
+            for repair in self._repairs:
+                trace.apply(self.name, repair(trace.text))
+            if trace.text == before:
+                break
         if trace.edits:
             stats["lines_changed"] += 1
         return trace.text, [Change(e.source_start, e.source_end, e.after, e.rule, e.reason) for e in trace.edits]
@@ -209,12 +220,14 @@ def ftfy_changes(line: str, config: ftfy.TextFixerConfig = FTFY_CONFIG) -> list[
     if fixed == line:
         return []
     names = _step_names(steps or [])
-    rule = "ftfy:" + "+".join(names)
+    rule = "+".join(f"ftfy:{name}" for name in names)
     reason = "; ".join(dict.fromkeys(_STEP_REASONS.get(name, _describe_step(name)) for name in names))
     return [Change(start, end, after, rule, reason) for start, end, after in diff_spans(line, fixed)]
 
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# Tokens for aligning long lines: ASCII words, whitespace runs, and every other character
+# alone (mojibake and its repair are non-ASCII, so they never hide inside a long token).
+_TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.", re.DOTALL)
 _CHAR_DIFF_LIMIT = 2000  # longer differing stretches are aligned by tokens first (difflib is quadratic)
 
 
@@ -284,12 +297,35 @@ def _describe_step(name: str) -> str:
     return f"ftfy step {name}"
 
 
-def _split_lines(text: str) -> list[tuple[int, str]]:
-    """Each line's start offset and content (without its ``\\n``)."""
+@dataclass(frozen=True)
+class _Line:
+    """A line of the text: ``content`` from ``start``, then its line break up to ``end``."""
+
+    start: int
+    content: str
+    end: int
+
+    @property
+    def break_start(self) -> int:
+        return self.start + len(self.content)
+
+
+# Line breaks (what ftfy's fix_line_breaks turns into "\n"; NEL, U+0085, is left to ftfy, which
+# reads it as the "…" of Windows-1252 mojibake first).
+_LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
+
+
+def _split_lines(text: str) -> list[_Line]:
+    """The lines of ``text``; the last one has no line break (and is empty after a final one).
+
+    >>> [(line.content, line.end) for line in _split_lines("a\\r\\nb\\n")]
+    [('a', 3), ('b', 5), ('', 5)]
+    """
     lines, start = [], 0
-    for line in text.split("\n"):
-        lines.append((start, line))
-        start += len(line) + 1
+    for match in _LINE_BREAK.finditer(text):
+        lines.append(_Line(start, text[start : match.start()], match.end()))
+        start = match.end()
+    lines.append(_Line(start, text[start:], len(text)))
     return lines
 
 
@@ -297,8 +333,8 @@ def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
     """Indexes of lines to delete: all but the first of each run of blank lines, and every
     blank line before the first and after the last line with content.
 
-    ``lines`` are the pieces of ``text.split("\\n")``; an empty last piece (after a final
-    newline) is not a line and is never dropped.
+    ``lines`` are the lines' contents; an empty last one (after a final line break) is not
+    a line and is never dropped.
 
     >>> sorted(_blank_lines_to_drop(*[["", "a", "", " ", "", "b", " ", ""]] * 2))
     [0, 3, 4, 6]
@@ -314,12 +350,11 @@ def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
     return drop
 
 
-def _drop_lines(lines: list[tuple[int, str]], dropped: set[int]) -> list[Change]:
-    """Changes deleting the ``dropped`` lines, each with the line break after it."""
+def _drop_lines(lines: list[_Line], dropped: set[int]) -> list[Change]:
+    """Changes deleting the ``dropped`` lines, each with its line break."""
     changes: list[Change] = []
     for index in sorted(dropped):
-        start, line = lines[index]
-        end = start + len(line) + (1 if index + 1 < len(lines) else 0)
+        start, end = lines[index].start, lines[index].end
         if changes and changes[-1].end == start:
             start = changes.pop().start
         changes.append(Change(start, end, "", "blank_lines", "extra blank lines"))

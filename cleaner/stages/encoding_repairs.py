@@ -241,6 +241,7 @@ def remove_invisible_characters(line: str) -> list[Change]:
 
 
 _SPACE_RUN = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f]+")
+_TRAILING_SPACE = re.compile(r"\s+$")
 # Spaces that forbid a line break: a lone one between visible characters is a typographic
 # choice of the publisher ("10 km", "M. Dupont", French "« oui »").
 _NO_BREAK = frozenset("\u00a0\u2007\u202f")
@@ -267,11 +268,10 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
     []
     """
     changes = []
-    for match in _SPACE_RUN.finditer(line):
+    trailing = _TRAILING_SPACE.search(line)
+    stop = trailing.start() if trailing else len(line)
+    for match in _SPACE_RUN.finditer(line, 0, stop):
         run, start, end = match.group(), match.start(), match.end()
-        if end == len(line):
-            changes.append(Change(start, end, "", "trailing_space", "spaces at the end of a line"))
-            continue
         between_words = start > 0 and bool(_BEFORE_RUN.match(line, start - 1)) and bool(_AFTER_RUN.match(line, end))
         if len(run) > 1 and between_words:
             changes.append(Change(start, end, " ", "space_run", "several spaces between two words"))
@@ -280,6 +280,8 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
         elif run.strip(" "):
             plain = " " * len(run)
             changes.append(Change(start, end, plain, "odd_space", "no-break or odd-width space made plain"))
+    if trailing:
+        changes.append(Change(trailing.start(), len(line), "", "trailing_space", "spaces at the end of a line"))
     return changes
 
 

@@ -1,0 +1,136 @@
+"""Bytes to text: each encoding is recognised, binary files are refused with a clear reason."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import random
+import struct
+import zipfile
+import zlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.decode import decode_bytes
+from cleaner.errors import DocumentError
+
+ENGLISH = "The minister said it was “a terrible mistake” — and he’s right… Prices rose 5% to €300.\n"
+FRENCH = "Le président a déclaré que la situation était très grave à Paris. Où est-il ?\n"
+GERMAN = "Die Größe der Straße überrascht die Anwohner. Äpfel und Öl wurden teurer.\n"
+RUSSIAN = "Президент заявил, что ситуация остаётся сложной, но переговоры продолжатся на следующей неделе.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        (ENGLISH.encode("utf-8"), ENGLISH, "utf-8"),
+        (b"\xef\xbb\xbf" + ENGLISH.encode("utf-8"), ENGLISH, "utf-8-sig"),
+        (b"\xff\xfe" + ENGLISH.encode("utf-16-le"), ENGLISH, "utf-16-le"),
+        (b"\xfe\xff" + ENGLISH.encode("utf-16-be"), ENGLISH, "utf-16-be"),
+        (b"\xff\xfe\x00\x00" + FRENCH.encode("utf-32-le"), FRENCH, "utf-32-le"),
+        (ENGLISH.encode("cp1252"), ENGLISH, "cp1252"),
+        (FRENCH.encode("latin-1"), FRENCH, "latin-1"),
+        (GERMAN.encode("latin-1"), GERMAN, "latin-1"),
+        (FRENCH.encode("utf-16-le"), FRENCH, "utf-16-le"),
+        (b"", "", "utf-8"),
+    ],
+    ids=["utf-8", "utf-8 bom", "utf-16-le bom", "utf-16-be bom", "utf-32 bom", "cp1252", "latin-1 fr", "latin-1 de",
+         "utf-16 no bom", "empty"],
+)  # fmt: skip
+def test_decodes(data: bytes, text: str, encoding: str) -> None:
+    assert decode_bytes(data) == (text, encoding)
+
+
+def test_cp1252_not_latin1_when_bytes_0x80_to_0x9f_are_present() -> None:
+    data = "It’s “quoted”".encode("cp1252")
+    assert any(0x80 <= b <= 0x9F for b in data)
+    text, encoding = decode_bytes(data)
+    assert (text, encoding) == ("It’s “quoted”", "cp1252")
+    assert not any(0x80 <= ord(ch) <= 0x9F for ch in text)  # no C1 controls, as Latin-1 would give
+
+
+def test_utf8_with_stray_cp1252_bytes() -> None:
+    data = "Café au lait — ".encode() + "naïve “quote”".encode("cp1252")
+    assert decode_bytes(data) == ("Café au lait — naïve “quote”", "utf-8+cp1252")
+
+
+def test_cyrillic_single_byte_goes_to_charset_normalizer() -> None:
+    text, encoding = decode_bytes(RUSSIAN.encode("cp1251"))
+    assert text == RUSSIAN
+    assert encoding == "cp1251"
+
+
+def _png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b"")
+    )
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "looks_like"),
+    [
+        (_png(), "PNG image"),
+        (gzip.compress(ENGLISH.encode()), "gzip"),
+        (_zip(), "ZIP archive"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF document"),
+        (b"\x7fELF\x02\x01\x01" + bytes(9), "executable"),
+        (random.Random(0).randbytes(4096), "binary file"),
+        (b"Some text\x00with a NUL byte in it and more text after it.", "NUL bytes"),
+        (b"text " + b"\x01\x02\x03\x04" * 10 + b" more", "control bytes"),
+    ],
+    ids=["png", "gzip", "zip", "pdf", "elf", "random", "nul", "controls"],
+)
+def test_binary_is_refused_with_what_it_looks_like(data: bytes, looks_like: str) -> None:
+    with pytest.raises(DocumentError, match=looks_like) as info:
+        decode_bytes(data)
+    assert "not text" in str(info.value)
+
+
+def test_text_that_merely_mentions_a_signature_is_text() -> None:
+    data = b"BZh is how bzip2 files start; %PDF- starts a PDF.\n"
+    assert decode_bytes(data) == (data.decode(), "utf-8")
+
+
+def test_bad_data_after_a_bom_is_reported() -> None:
+    with pytest.raises(DocumentError, match="byte order mark"):
+        decode_bytes(b"\xef\xbb\xbf" + "é".encode("latin-1"))
+
+
+TEXT = st.text(st.characters(blacklist_categories=["Cc", "Cs"]) | st.sampled_from("\n\t"), max_size=200)
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_any_text_round_trips_through_utf8(text: str) -> None:
+    assert decode_bytes(text.encode("utf-8")) == (text, "utf-8")
+
+
+@given(TEXT)
+@settings(max_examples=200, deadline=None)
+def test_any_text_round_trips_through_utf16_with_bom(text: str) -> None:
+    assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == (text, "utf-16-le")
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_bytes_decode_or_raise_document_error(data: bytes) -> None:
+    try:
+        text, encoding = decode_bytes(data)
+    except DocumentError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(text, str)
+        assert encoding
