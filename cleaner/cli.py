@@ -23,6 +23,7 @@ from cleaner.model import Document, DocumentResult, Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
 from cleaner.report.writer import RunWriter
+from cleaner.review.commands import add_commands, dispatch
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRESS_AFTER_SECONDS = 2.0  # short runs finish before a bar would be any use
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="YAML file merged over the default configuration")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; output is identical)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    add_commands(commands)
     return parser
 
 
@@ -48,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        code = dispatch(args)
+        if code is not None:
+            return code
     except ConfigError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         return EXIT_USAGE
