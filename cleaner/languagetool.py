@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 
@@ -182,6 +182,12 @@ class CheckOptions:
     timeout: float = 120.0
 
 
+class Checker(Protocol):
+    """What checks a text: :class:`LanguageToolClient`, or a fake in unit tests."""
+
+    def check(self, text: str) -> list[LTMatch]: ...
+
+
 class LanguageToolClient:
     """language-tool-python pointed at a running server; never downloads or starts anything itself."""
 
@@ -302,8 +308,8 @@ class LanguageToolServer:
             self._wait_ready(self._process)
             self.version = server_version(self.url, timeout=self.start_timeout)
         except (FatalError, ServerUnavailable) as exc:
-            self.stop()
             msg = f"the LanguageTool server did not start: {exc}{self._log_tail()}"
+            self.stop()
             raise FatalError(msg) from None
         self.start_seconds = time.monotonic() - started
         log.info("LanguageTool %s ready at %s in %.1f s", self.version, self.url, self.start_seconds)

@@ -31,6 +31,7 @@ from pydantic import Field
 
 from cleaner.errors import DocumentError, FatalError
 from cleaner.languagetool import (
+    Checker,
     CheckFailed,
     CheckOptions,
     LanguageToolClient,
@@ -231,23 +232,24 @@ class GrammarStage(Stage):
         self._managed = False
         # Per process, never pickled (see __getstate__): made on first use in each process.
         self._server: LanguageToolServer | None = None  # only in the process that started it
-        self._client: LanguageToolClient | None = None
+        self._client: Checker | None = None
+        self._fixed_client: Checker | None = None  # set by use_client, for tests
         self._cache: MatchCache | None = None
         self._pid = 0  # the process _client and _cache belong to
         self._down: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.update(_server=None, _client=None, _cache=None, _pid=0, _down=None)
+        state.update(_server=None, _client=None, _fixed_client=None, _cache=None, _pid=0, _down=None)
         return state
 
     def survey(self, text: str) -> None:
         self._names.update(capitalised_words(text))
         self._surveyed = True
 
-    def use_client(self, client: Any, version: str = "test") -> None:
-        """Check with ``client`` (anything with ``check(text) -> list[LTMatch]``) instead of a server: for tests."""
-        self._client, self._pid, self._url, self._version = client, os.getpid(), "fake://", version
+    def use_client(self, client: Checker, version: str = "test") -> None:
+        """Check with ``client`` instead of a LanguageTool server, in this process only: for tests."""
+        self._fixed_client, self._url, self._version = client, "fake://", version
 
     def start_run(self) -> None:
         """Start a LanguageTool server for the run, or check that ``server_url`` answers."""
@@ -344,10 +346,11 @@ class GrammarStage(Stage):
                 try:
                     return self._check_paragraphs(text, stats)
                 except ServerUnavailable as second:
-                    self._down = str(second)
+                    self._down = f"{second} (again after the server came back)"
             else:
-                self._down = self._server.failure if self._server and self._server.failure else str(first)
-            msg = f"LanguageTool server unavailable (retried once): {self._down}"
+                server = self._local_server()
+                self._down = server.failure if server and server.failure else f"{first} (did not come back)"
+            msg = f"LanguageTool server unavailable: {self._down}"
             raise DocumentError(msg) from None
         except CheckFailed as exc:
             msg = f"LanguageTool could not check a paragraph: {exc}"
@@ -390,8 +393,10 @@ class GrammarStage(Stage):
         if self._pid != os.getpid():
             self._client, self._cache, self._down, self._pid = None, None, None, os.getpid()
 
-    def _client_here(self) -> LanguageToolClient:
+    def _client_here(self) -> Checker:
         self._enter_process()
+        if self._fixed_client is not None:
+            return self._fixed_client
         if self._client is None:
             assert self._url is not None
             self._client = LanguageToolClient(self._url, self.config.check_options())

@@ -1,0 +1,237 @@
+"""The grammar stage's own logic, with a fake LanguageTool client (the real server: tests/integration)."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from cleaner import languagetool
+from cleaner.errors import DocumentError, FatalError
+from cleaner.languagetool import CheckFailed, CheckOptions, LTMatch, ServerUnavailable, check_installation
+from cleaner.model import Document
+from cleaner.stages import grammar
+from cleaner.stages.grammar import GrammarConfig, GrammarStage, split_paragraphs
+from cleaner.stages.grammar_cache import MatchCache
+from cleaner.trace import Trace
+
+UNKNOWN = {"Zorvath", "Qelbrin", "teh"}  # the fake's "dictionary gaps"
+
+
+def match(m: re.Match[str], rule: str, category: str, suggestions: tuple[str, ...]) -> LTMatch:
+    return LTMatch(m.start(), m.end(), rule, category, "issue", f"{rule} message", suggestions)
+
+
+class FakeClient:
+    """Finds doubled words, spaces before commas and a few 'unknown' words, like LanguageTool would."""
+
+    def __init__(self, fail: list[Exception] | None = None) -> None:
+        self.calls: list[str] = []
+        self.fail = fail or []
+
+    def check(self, text: str) -> list[LTMatch]:
+        self.calls.append(text)
+        if self.fail:
+            raise self.fail.pop(0)
+        found = []
+        for m in re.finditer(r"\b(\w+) \1\b", text, re.IGNORECASE):
+            found.append(
+                LTMatch(
+                    m.start(),
+                    m.end(),
+                    "ENGLISH_WORD_REPEAT_RULE",
+                    "MISC",
+                    "duplication",
+                    "Repeated word.",
+                    (m.group(1),),
+                )
+            )
+        for m in re.finditer(r" ,", text):
+            found.append(
+                LTMatch(
+                    m.start(),
+                    m.end(),
+                    "COMMA_PARENTHESIS_WHITESPACE",
+                    "TYPOGRAPHY",
+                    "whitespace",
+                    "Space before comma.",
+                    (",",),
+                )
+            )
+        for m in re.finditer(r"\w+", text):
+            if m.group() in UNKNOWN:
+                found.append(
+                    LTMatch(
+                        m.start(), m.end(), "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Spelling?", ("the", "ten")
+                    )
+                )
+        return sorted(found, key=lambda x: x.start)
+
+
+def make_stage(tmp_path: Path, client: FakeClient | None = None, **settings: Any) -> GrammarStage:
+    stage = GrammarStage(GrammarConfig.model_validate({"cache_dir": tmp_path / "cache", **settings}))
+    stage.use_client(client or FakeClient())
+    return stage
+
+
+def doc(text: str) -> Document:
+    return Document(id="d", source="-", text=text)
+
+
+def test_paragraphs_are_exact_slices_of_the_text() -> None:
+    text = "\n\nFirst one.\nstill first\n\n \t\nSecond.\n\n\n\nThird"
+    parts = list(split_paragraphs(text))
+    assert [p for _, p in parts] == ["First one.\nstill first", "Second.", "Third"]
+    assert all(text[start : start + len(p)] == p for start, p in parts)
+
+
+def test_flags_point_into_the_document_across_paragraphs(tmp_path: Path) -> None:
+    text = "A plain first paragraph.\n\nThen he he said , that teh end came.\n\nLast one."
+    result = make_stage(tmp_path).process(text, doc(text))
+    assert [(f.text, f.kind, f.rule) for f in result.flags] == [
+        ("he he", "grammar", "lt:ENGLISH_WORD_REPEAT_RULE"),
+        (" ,", "typography", "lt:COMMA_PARENTHESIS_WHITESPACE"),
+        ("teh", "spelling", "lt:MORFOLOGIK_RULE_EN_US"),
+    ]
+    assert all(text[f.start : f.end] == f.text for f in result.flags)
+    assert result.changes == []
+    assert result.stats["flags_spelling"] == 1
+
+
+def test_kinds_scores_and_suggestions_follow_the_config(tmp_path: Path) -> None:
+    stage = make_stage(tmp_path, kinds={"TYPOS": "typo"}, scores={"typo": 0.9}, max_suggestions=1)
+    flags = stage.process("teh cat , yes", doc("")).flags
+    by_rule = {f.rule: f for f in flags}
+    assert by_rule["lt:MORFOLOGIK_RULE_EN_US"].kind == "typo"
+    assert by_rule["lt:MORFOLOGIK_RULE_EN_US"].score == 0.9
+    assert by_rule["lt:MORFOLOGIK_RULE_EN_US"].suggestions == ["the"]
+    assert by_rule["lt:COMMA_PARENTHESIS_WHITESPACE"].kind == "grammar"  # category not in `kinds`
+
+
+def test_a_name_that_recurs_across_the_run_is_not_a_spelling_mistake(tmp_path: Path) -> None:
+    stage = make_stage(tmp_path)
+    stage.survey("Minister Zorvath spoke.")
+    stage.survey("Zorvath left. Qelbrin stayed.")
+    result = stage.process("Zorvath left. Qelbrin stayed.", doc(""))
+    assert [f.text for f in result.flags] == ["Qelbrin"]  # once in the run: still flagged
+    assert result.stats["accepted_names"] == 1
+
+
+def test_without_a_survey_recurrence_is_counted_in_the_document(tmp_path: Path) -> None:
+    text = "Zorvath came. Later Zorvath left. Qelbrin stayed."
+    assert [f.text for f in make_stage(tmp_path).process(text, doc(text)).flags] == ["Qelbrin"]
+    off = make_stage(tmp_path, accept_recurring_names=0).process(text, doc(text))
+    assert [f.text for f in off.flags] == ["Zorvath", "Zorvath", "Qelbrin"]
+
+
+def test_lower_case_words_are_never_taken_for_names(tmp_path: Path) -> None:
+    text = "teh one, teh other"
+    assert [f.text for f in make_stage(tmp_path).process(text, doc(text)).flags] == ["teh", "teh"]
+
+
+def test_fixes_are_off_by_default_and_replay_when_on(tmp_path: Path) -> None:
+    text = "He he went there , and teh dog came."
+    assert make_stage(tmp_path).process(text, doc(text)).changes == []
+    result = make_stage(tmp_path, apply_fixes=True).process(text, doc(text))
+    trace = Trace(text)
+    trace.apply("grammar", result.changes)
+    assert trace.text == "He went there, and teh dog came."
+    assert [f.text for f in result.flags] == ["teh"]  # two suggestions: not unambiguous, flagged
+    assert {e.rule for e in trace.edits} == {"lt:ENGLISH_WORD_REPEAT_RULE", "lt:COMMA_PARENTHESIS_WHITESPACE"}
+
+
+def test_only_listed_rules_are_applied(tmp_path: Path) -> None:
+    text = "He he went there , and back."
+    result = make_stage(tmp_path, apply_fixes=True, fix_rules=("COMMA_PARENTHESIS_WHITESPACE",)).process(
+        text, doc(text)
+    )
+    assert [c.after for c in result.changes] == [","]
+    assert [f.text for f in result.flags] == ["He he"]
+
+
+def test_the_cache_answers_a_rerun_and_repeated_paragraphs(tmp_path: Path) -> None:
+    text = "Same he he paragraph.\n\nOther one.\n\nSame he he paragraph."
+    first_client = FakeClient()
+    first = make_stage(tmp_path, first_client).process(text, doc(text))
+    assert len(first_client.calls) == 2
+    assert (first.stats["paragraphs_checked"], first.stats["paragraphs_cached"]) == (2, 1)
+    again_client = FakeClient()
+    again = make_stage(tmp_path, again_client).process(text, doc(text))
+    assert again_client.calls == []
+    assert again.flags == first.flags
+
+
+def test_the_cache_key_changes_with_version_and_options() -> None:
+    base = MatchCache.key("text", "6.8", CheckOptions())
+    assert MatchCache.key("text", "6.9", CheckOptions()) != base
+    assert MatchCache.key("text", "6.8", CheckOptions(disabled_rules=("X",))) != base
+    assert MatchCache.key("text", "6.8", CheckOptions(timeout=5)) == base  # timeout changes no answer
+
+
+def test_a_lost_server_is_waited_for_and_the_document_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grammar, "wait_until_healthy", lambda *a, **k: True)
+    client = FakeClient(fail=[ServerUnavailable("connection refused")])
+    stage = make_stage(tmp_path, client, cache=False)
+    result = stage.process("He he left.", doc(""))
+    assert [f.text for f in result.flags] == ["He he"]
+    assert result.stats["retries"] == 1
+
+
+def test_a_server_lost_for_good_fails_this_and_later_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grammar, "wait_until_healthy", lambda *a, **k: False)
+    client = FakeClient(fail=[ServerUnavailable("connection refused")])
+    stage = make_stage(tmp_path, client, cache=False)
+    with pytest.raises(DocumentError, match=r"connection refused \(did not come back"):
+        stage.process("He he left.", doc(""))
+    with pytest.raises(DocumentError, match="since an earlier document"):
+        stage.process("Fine text.", doc(""))
+    assert len(client.calls) == 1  # the later document did not wait again
+
+
+def test_a_refused_paragraph_fails_only_its_document(tmp_path: Path) -> None:
+    client = FakeClient(fail=[CheckFailed("text too long")])
+    stage = make_stage(tmp_path, client, cache=False)
+    with pytest.raises(DocumentError, match="text too long"):
+        stage.process("x", doc(""))
+    assert stage.process("He he left.", doc("")).flags
+
+
+def test_the_pickled_stage_carries_no_server_client_or_cache(tmp_path: Path) -> None:
+    stage = make_stage(tmp_path)
+    stage.survey("Zorvath")
+    stage.process("He he", doc(""))
+    copy = pickle.loads(pickle.dumps(stage))
+    assert (copy._server, copy._client, copy._cache) == (None, None, None)
+    assert copy._names == stage._names and copy._url == stage._url
+
+
+def test_process_before_start_run_says_what_to_do() -> None:
+    with pytest.raises(FatalError, match="before start_run"):
+        GrammarStage().process("text", doc("text"))
+
+
+def test_missing_languagetool_says_how_to_install_or_skip(tmp_path: Path) -> None:
+    with pytest.raises(FatalError, match=r"make setup.*--stages"):
+        check_installation(tmp_path)
+
+
+def test_missing_java_says_what_to_install(tmp_path: Path) -> None:
+    (tmp_path / "languagetool-server-6.8.jar").touch()
+    with pytest.raises(FatalError, match=r"Java .* not found.*openjdk"):
+        check_installation(tmp_path, java=str(tmp_path / "no-java-here"))
+
+
+def test_unreachable_server_url_is_a_fatal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grammar, "EXTERNAL_SERVER_WAIT", 0.3)
+    stage = GrammarStage(GrammarConfig(server_url=f"http://127.0.0.1:{languagetool.free_port()}"))
+    with pytest.raises(FatalError, match="cleaner grammar-server"):
+        stage.start_run()
+
+
+def test_unknown_settings_are_rejected() -> None:
+    with pytest.raises(ValidationError):
+        GrammarConfig(dissabled_rules=["X"])  # type: ignore[call-arg]
