@@ -59,7 +59,7 @@ def test_keyboard_decisions_survive_a_reload_and_apply_writes_them(
     assert page.text_content("#pending-total") == "1 undecided in 1 documents"
 
     assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
-    expected = cleaned.replace("Tuesday.\n", "Tuesday.\nADVERTISEMENT\n").replace("colossal information", "big data")
+    expected = cleaned.replace("Tuesday.\n", "Tuesday.\nADVERTISEMENT\n").replace("verdant vehicle", "green car")
     assert expected != cleaned
     assert (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8") == expected
 

@@ -19,7 +19,7 @@ ARTICLE = (
     "The city council approved the budget for the new bridge on Tuesday.\n"
     "ADVERTISEMENT\n"
     "Officials said the project wonâ€™t raise local taxes.\n"
-    "The council will use colossal information to plan traffic.\n"
+    "The mayor arrived in a verdant vehicle on Monday.\n"
     "Photo courtesy of the Riverside Press Office\n"
     "Construction starts in May and should take two years.\n"
     "Share this article\n"
@@ -28,10 +28,10 @@ HOSTILE = (
     "Markup in scraped text\n"
     "The page said <script>window.__xss = 1</script> in the middle.\n"
     'An image <img src=x onerror="window.__xss = 2"> came next.\n'
-    "Its caption was colossal information about <b>nothing</b>.\n"
+    "Its caption was a verdant vehicle about <b>nothing</b>.\n"
 )
 PHRASES = {
-    "colossal information": (["big data", "vast data"], 0.91),
+    "verdant vehicle": (["green car", "electric car"], 0.91),
     "<script>": (['<img src=y onerror="window.__xss = 3">'], 0.42),
 }
 

@@ -1,0 +1,84 @@
+"""`cleaner learn`: spin fingerprints from accepted corrections, boilerplate rules from removed lines."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cleaner.boilerplate.rules import load_pack as load_rule_pack
+from cleaner.boilerplate.rules import rules_root
+from cleaner.cli import main
+from cleaner.review.learn import learn
+from cleaner.review.state import ReviewState
+from cleaner.spin.fingerprints import Fingerprints
+from cleaner.spin.fingerprints import load_pack as load_fingerprint_pack
+from tests.review.runs import ARTICLE, make_run
+
+PHOTO = "Photo courtesy of the Riverside Press Office\n"
+OTHER = "A second story about the river.\nPhoto courtesy of the Riverside Press Office\nIt ends here.\nShare this article\n"
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    """A copy of the shipped rules to learn into."""
+    target = tmp_path / "rules"
+    shutil.copytree(rules_root(), target)
+    return target
+
+
+def _review(out: Path, doc: int, *, drop_photo: bool) -> ReviewState:
+    state = ReviewState(out)
+    view = state.doc_view(doc)
+    for flag in view["flags"]:
+        state.decide({"doc": doc, "item": flag["item"], "verdict": "accept", "text": flag["suggestions"][0]})
+    for edit in view["edits"]:
+        state.decide({"doc": doc, "item": edit["item"], "verdict": "accept"})
+    if drop_photo:
+        start = view["text"].index(PHOTO)
+        state.decide({"doc": doc, "item": f"x{start}-{start + len(PHOTO)}", "verdict": "custom", "text": ""})
+    return state
+
+
+def test_accepted_spin_corrections_become_fingerprints(tmp_path: Path, rules: Path) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    _review(out, 0, drop_photo=False)
+    outcome = learn(out, rules)
+    assert outcome.spin_added == [("verdant vehicle", "green car")]
+    learned = load_fingerprint_pack(rules / "spin" / "learned.yaml")
+    assert [(f.phrase, f.original) for f in learned] == [("verdant vehicle", "green car")]
+    example = "The mayor arrived in a verdant vehicle on Monday."
+    assert [h.fingerprint.original for h in Fingerprints(learned).find(example)] == ["green car"]
+    assert learn(out, rules).spin_added == []  # known now: not added twice
+
+
+def test_a_removed_line_becomes_a_proposed_rule_that_loads(tmp_path: Path, rules: Path) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    _review(out, 0, drop_photo=True)
+    outcome = learn(out, rules)
+    assert outcome.rules_file == out / "learned-boilerplate.yaml"
+    pack = load_rule_pack(outcome.rules_file)  # checks every rule against its own examples
+    assert len(pack.rules) == 1
+    rule = pack.rules[0]
+    assert rule.matches(PHOTO.strip())
+    assert not rule.matches("The mayor arrived in a green car on Monday.")
+    assert rule.must_not_match  # lines the reviewer kept
+
+
+def test_no_rule_that_would_remove_a_line_a_reviewer_kept(tmp_path: Path, rules: Path) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE, "beta": OTHER})
+    _review(out, 0, drop_photo=True)
+    _review(out, 1, drop_photo=False)  # reviewed, and the same line kept there
+    outcome = learn(out, rules)
+    assert outcome.rules == []
+    assert any("would also remove the kept line" in why for why in outcome.skipped)
+
+
+def test_cleaner_learn_on_the_command_line(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    _review(out, 0, drop_photo=True)
+    assert main(["learn", str(out), "--rules", str(rules)]) == 0
+    printed = capsys.readouterr().out
+    assert "spin: 1 new fingerprints" in printed
+    assert "boilerplate: 1 proposed rules" in printed
