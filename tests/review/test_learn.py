@@ -17,7 +17,7 @@ from cleaner.spin.fingerprints import load_pack as load_fingerprint_pack
 from tests.review.runs import ARTICLE, make_run
 
 PHOTO = "Photo courtesy of the Riverside Press Office\n"
-OTHER = "A second story about the river.\nPhoto courtesy of the Riverside Press Office\nIt ends here.\nShare this article\n"
+OTHER = f"A second story about the river.\n{PHOTO}It ends here.\nShare this article\n"
 
 
 @pytest.fixture
