@@ -138,3 +138,39 @@ def test_report_html_shares_the_look(tmp_path: Path, page: Any, serve: Callable[
     open_run(page, serve(out))
     app_look = [page.evaluate(style, "#text del"), page.evaluate(style, "pre.text"), page.evaluate(style, "h1")]
     assert report_look == app_look
+
+
+def test_removing_a_line_by_hand(tmp_path: Path, page: Any, serve: Callable[[Path], ReviewServer]) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    open_run(page, serve(out))
+    line = "Photo courtesy of the Riverside Press Office"
+    page.evaluate(
+        """line => {
+            const piece = [...document.querySelectorAll('#text [data-at]')].find(e => e.textContent.includes(line));
+            const at = piece.textContent.indexOf(line) + 6;
+            window.getSelection().setBaseAndExtent(piece.firstChild, at, piece.firstChild, at + 4);
+        }""",
+        line,
+    )
+    page.keyboard.press("x")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom x')")
+    assert page.text_content("#text s.dropped") == line + "\n"
+    assert "line removed by you" in page.text_content("#items")
+    assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
+    assert line not in (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
+
+
+def test_own_text_for_a_flag_picked_in_the_text(
+    tmp_path: Path, page: Any, serve: Callable[[Path], ReviewServer]
+) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    open_run(page, serve(out))
+    page.click("#text mark.flag")
+    assert page.get_attribute("#items .item.selected", "data-item") == "f0"
+    page.keyboard.press("e")
+    page.fill("#items .item.selected textarea", "hybrid bus")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom f0')")
+    assert page.get_attribute("#items .item[data-item=f0]", "data-status") == "custom"
+    assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
+    assert "arrived in a hybrid bus on Monday" in (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
