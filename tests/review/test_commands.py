@@ -55,5 +55,5 @@ def test_config_section_and_options(tmp_path: Path) -> None:
     settings = apply_config(args)
     assert (settings.undecided_changes, settings.undecided_flags, settings.min_score) == ("revert", "apply", 0.8)
     config.write_text("review:\n  undecided_flags: always\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="review.undecided_flags"):
+    with pytest.raises(ConfigError, match=r"review\.undecided_flags"):
         apply_config(args)
