@@ -17,6 +17,7 @@ import json
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -157,7 +158,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             return
         self._answer(action, read_body=True)
 
-    def _answer(self, action: Any, *, read_body: bool = False) -> None:
+    def _answer(self, action: Callable[[dict[str, Any]], dict[str, Any]], *, read_body: bool = False) -> None:
         try:
             body = self._json_body() if read_body else {}
             with self.server.lock:

@@ -127,3 +127,18 @@ def test_the_page_never_inserts_markup() -> None:
     script = (Path(__file__).parents[2] / "cleaner" / "review" / "static" / "app.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
+
+
+def test_bulk_by_rule_takes_only_undecided_items_of_that_rule(server: ReviewServer) -> None:
+    cookie = login(server)
+    doc = api(server, cookie, "/api/doc/0")
+    share = next(e for e in doc["edits"] if e["rule"] == "generic.share-prompt")
+    api(server, cookie, "/api/decide", {"doc": 0, "item": share["item"], "verdict": "accept"})
+    bulk = api(server, cookie, "/api/bulk", {"verdict": "reject", "rule": "generic.share-prompt", "doc": None})
+    assert bulk["count"] == 0  # decided already: a bulk action does not overrule it
+    bulk = api(server, cookie, "/api/bulk", {"verdict": "reject", "stage": "boilerplate", "doc": 0})
+    doc = api(server, cookie, "/api/doc/0")
+    rejected = sorted(item for item, d in doc["decisions"].items() if d["verdict"] == "reject")
+    expected = sorted(e["item"] for e in doc["edits"] if e["stage"] == "boilerplate" and e["item"] != share["item"])
+    assert bulk["count"] == len(expected) > 0
+    assert rejected == expected
