@@ -86,8 +86,10 @@ def dispatch(args: argparse.Namespace) -> int | None:
         to = args.to if args.to is not None else args.out_dir / "final"
         summary, conflicts = apply_run(args.out_dir, to, apply_config(args))
         review = summary.stats.get("review", {})
-        done = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(review.items()) if k != "documents")
-        print(f"applied the review of {args.out_dir} to {summary.documents} documents: {done or 'nothing to do'}")
+        counts = {k: v for k, v in review.items() if k not in ("documents", "changed", "edits")}
+        done = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
+        print(f"applied the review of {args.out_dir}: {done or 'nothing to do'}")
+        print(f"{review.get('changed', 0)} of {summary.documents} documents differ from the run's cleaned text")
         print(f"written to {to}/ (report.html, report.json, <id>.txt, <id>.diff)")
         if conflicts:
             print(f"{conflicts} accepted corrections could not be placed; see review_conflicts in report.json")

@@ -8,7 +8,8 @@
 * **Boilerplate rules.** Lines the reviewer removed by hand, and lines the boilerplate
   classifier removed that the reviewer accepted, are lines no rule caught. Each distinct
   line (digits generalised) becomes a proposed whole-line rule in
-  ``OUT_DIR/learned-boilerplate.yaml``, a rule pack with the removed lines as ``match``
+  ``OUT_DIR/learned-boilerplate.yaml`` (a line only the classifier removed needs two
+  documents), a rule pack with the removed lines as ``match``
   examples and lines the reviewer kept as ``no_match`` examples. A proposal that would also
   remove a line the reviewer kept is dropped. Proposals are not used until a person copies
   the file into ``rules/boilerplate/`` (keeping its name: rule ids start with the file stem).
@@ -126,19 +127,21 @@ def _spin_yaml(phrases: list[dict[str, Any]]) -> str:
     return head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100)
 
 
-def removed_lines(result: DocumentResult, decisions: dict[str, Decision], rule_ids: set[str]) -> Iterator[str]:
+def removed_lines(
+    result: DocumentResult, decisions: dict[str, Decision], rule_ids: set[str]
+) -> Iterator[tuple[str, bool]]:
     """Lines of one document that were removed without a rule: by the reviewer, or by the
-    classifier with the reviewer's acceptance."""
+    classifier with the reviewer's acceptance; with whether the reviewer removed it by hand."""
     for item, decision in decisions.items():
         span = drop_span(item)
         if span is not None and decision.verdict != "reject":
-            yield result.text[span[0] : span[1]]
+            yield result.text[span[0] : span[1]], True
     for index, _start, _end in cleaned_spans(result.edits):
         edit = result.edits[index]
         verdict = decisions[f"e{index}"].verdict if f"e{index}" in decisions else None
         caught = set(edit.rule.split("+")) & (rule_ids | STRUCTURAL_RULES)
         if edit.stage == "boilerplate" and verdict == "accept" and not caught:
-            yield from (line for line in edit.before.splitlines() if line.strip())
+            yield from ((line, False) for line in edit.before.splitlines() if line.strip())
 
 
 def line_pattern(line: str) -> str:
@@ -163,9 +166,13 @@ def _slug(line: str, taken: set[str]) -> str:
 
 
 def propose_rules(
-    removed: dict[str, list[str]], kept: list[str], rule_ids: set[str]
+    removed: dict[str, list[tuple[str, bool]]], kept: list[str], rule_ids: set[str]
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rules for the removed lines (line -> documents); kept lines serve as counter-examples."""
+    """Rules for the removed lines (line -> [(document, by hand)]); kept lines are counter-examples.
+
+    A line only the classifier removed (the reviewer merely agreeing) is proposed when it was
+    removed from at least two documents: a rule for one article's caption would never fire again.
+    """
     by_pattern: dict[str, list[str]] = {}
     skipped = []
     for line in removed:
@@ -185,7 +192,11 @@ def propose_rules(
         if not no_match:
             skipped.append(f"{lines[0].strip()!r}: no kept line to serve as a counter-example")
             continue
-        docs = sorted({d for line in lines for d in removed[line]})
+        docs = sorted({d for line in lines for d, _ in removed[line]})
+        by_hand = any(hand for line in lines for _, hand in removed[line])
+        if not by_hand and len(docs) < 2:
+            skipped.append(f"{lines[0].strip()!r}: removed by the classifier in one document only")
+            continue
         rules.append(
             {
                 "id": f"{BOILERPLATE_PACK}.{_slug(lines[0], taken | rule_ids)}",
@@ -205,16 +216,16 @@ def learn(out_dir: Path, rules_dir: Path | None = None) -> Outcome:
     packs = load_packs(pack_files([rules_dir / "boilerplate"])) if (rules_dir / "boilerplate").is_dir() else []
     rule_ids = {rule.id for pack in packs for rule in pack.rules}
     found: list[dict[str, Any]] = []
-    removed: dict[str, list[str]] = {}
+    removed: dict[str, list[tuple[str, bool]]] = {}
     kept: list[str] = []
     for key, result in zip(document_keys(report.documents), report.documents, strict=True):
         if result.failed:
             continue
         decisions = valid_decisions(result, review.decisions.get(key, {}))
         found += spin_entries(out_dir.name, key, result, decisions)
-        for line in removed_lines(result, decisions, rule_ids):
+        for line, by_hand in removed_lines(result, decisions, rule_ids):
             if not any(rule.matches(line.rstrip("\n")) for pack in packs for rule in pack.rules):
-                removed.setdefault(line.rstrip("\n"), []).append(key)
+                removed.setdefault(line.rstrip("\n"), []).append((key, by_hand))
         if decisions:  # only a document someone reviewed tells which lines a reviewer kept
             final = apply_document(result, decisions, ApplyConfig()).result.text
             kept += [line for line in final.splitlines() if line.strip()]

@@ -10,7 +10,7 @@ import pytest
 from cleaner.boilerplate.rules import load_pack as load_rule_pack
 from cleaner.boilerplate.rules import rules_root
 from cleaner.cli import main
-from cleaner.review.learn import learn
+from cleaner.review.learn import learn, line_pattern, propose_rules
 from cleaner.review.state import ReviewState
 from cleaner.spin.fingerprints import Fingerprints
 from cleaner.spin.fingerprints import load_pack as load_fingerprint_pack
@@ -82,3 +82,13 @@ def test_cleaner_learn_on_the_command_line(tmp_path: Path, rules: Path, capsys: 
     printed = capsys.readouterr().out
     assert "spin: 1 new fingerprints" in printed
     assert "boilerplate: 1 proposed rules" in printed
+
+
+def test_a_line_only_the_classifier_removed_needs_two_documents() -> None:
+    kept = ["The story goes on."]
+    rules, skipped = propose_rules({"Caption: a dam at dusk": [("a", False)]}, kept, set())
+    assert rules == [] and "one document only" in skipped[0]
+    rules, _ = propose_rules({"Caption: a dam at dusk": [("a", False), ("b", False)]}, kept, set())
+    assert [r["pattern"] for r in rules] == [line_pattern("Caption: a dam at dusk")]
+    rules, _ = propose_rules({"Caption: a dam at dusk": [("a", True)]}, kept, set())
+    assert len(rules) == 1
