@@ -182,6 +182,7 @@ class DecisionStore:
         self.path = path
         self._lock = threading.Lock()
         self.data = load_review(path)
+        self._on_disk = _read_bytes(path)  # to notice another writer (a second `cleaner review`)
 
     def decisions(self, doc: str) -> dict[str, Decision]:
         """A copy of one document's decisions."""
@@ -235,8 +236,20 @@ class DecisionStore:
         return prior
 
     def _save(self) -> None:
+        if _read_bytes(self.path) != self._on_disk:
+            msg = f"{self.path} was changed by another program (a second `cleaner review` on this run?); restart"
+            raise ConfigError(msg)
+        text = self.data.model_dump_json(indent=1, exclude_none=True) + "\n"
         with atomic_writer(self.path) as handle:
-            handle.write(self.data.model_dump_json(indent=1, exclude_none=True) + "\n")
+            handle.write(text)
+        self._on_disk = text.encode("utf-8")
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def load_review(path: Path) -> ReviewFile:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from cleaner.errors import ConfigError
 from cleaner.review import decisions as decisions_module
-from cleaner.review.decisions import Change, Decision, DecisionStore, ReviewFile, load_review
+from cleaner.review.decisions import Change, Decision, DecisionStore, load_review
 
 ACCEPT = Decision(verdict="accept", check="abc")
 REJECT = Decision(verdict="reject", check="abc")
@@ -49,11 +50,11 @@ def test_a_failed_write_leaves_the_good_file(tmp_path: Path, monkeypatch: pytest
     store.apply([Change("doc", "e0", ACCEPT)], "one")
     good = path.read_bytes()
 
-    def broken_dump(self: ReviewFile, **kwargs: object) -> str:
+    def crash(fd: int) -> None:  # the new file is written but the disk gives out before it is complete
         msg = "disk full"
         raise OSError(msg)
 
-    monkeypatch.setattr(ReviewFile, "model_dump_json", broken_dump)
+    monkeypatch.setattr(os, "fsync", crash)
     with pytest.raises(OSError, match="disk full"):
         store.apply([Change("doc", "e1", REJECT)], "two")
     assert path.read_bytes() == good
@@ -80,3 +81,13 @@ def test_a_custom_decision_needs_text() -> None:
 def test_drop_span_parses_only_drop_ids() -> None:
     assert decisions_module.drop_span("x3-9") == (3, 9)
     assert decisions_module.drop_span("x3") is None
+
+
+def test_a_second_writer_is_noticed_not_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "review.json"
+    one, two = DecisionStore(path), DecisionStore(path)
+    one.apply([Change("doc", "e0", ACCEPT)], "one")
+    with pytest.raises(ConfigError, match="changed by another program"):
+        two.apply([Change("doc", "e1", REJECT)], "two")
+    assert load_review(path).decisions == {"doc": {"e0": ACCEPT}}
+    assert two.decisions("doc") == {}

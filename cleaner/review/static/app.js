@@ -118,10 +118,12 @@ function renderDoc() {
 function renderText() {
   const view = $("view").value;
   const pane = $("text-pane");
+  const caption = el("p", { className: "counts" }, "the input \u2192 the text as your decisions leave it");
   if (view === "marked") pane.replaceChildren(markedText());
-  else if (view === "inline") pane.replaceChildren(el("pre", { className: "text diff", id: "text" }, diffRuns("both")));
-  else {
-    pane.replaceChildren(el("div", { className: "side", id: "text" },
+  else if (view === "inline") {
+    pane.replaceChildren(caption, el("pre", { className: "text diff", id: "text" }, diffRuns("both")));
+  } else {
+    pane.replaceChildren(caption, el("div", { className: "side", id: "text" },
       el("pre", { className: "text diff before" }, diffRuns("before")),
       el("pre", { className: "text diff after" }, diffRuns("after"))));
   }
