@@ -57,6 +57,11 @@ def test_keyboard_decisions_survive_a_reload_and_apply_writes_them(
     page.wait_for_selector("body[data-ready]")
     assert statuses(page) == {order[0]: "rejected", order[1]: "accepted", order[2]: "accepted", order[3]: "undecided"}
     assert page.text_content("#pending-total") == "1 undecided in 1 documents"
+    page.select_option("#view", "inline")  # the word diff follows the decisions
+    deleted = "".join(e.text_content() for e in page.query_selector_all("#text del"))
+    inserted = "".join(e.text_content() for e in page.query_selector_all("#text ins"))
+    assert "Share this article" in deleted and "ADVERTISEMENT" not in deleted
+    assert "verdant" in deleted and "green" in inserted
 
     assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
     expected = cleaned.replace("Tuesday.\n", "Tuesday.\nADVERTISEMENT\n").replace("verdant vehicle", "green car")
