@@ -7,7 +7,7 @@ INPUT   ?= seeds
 OUT     ?= out
 JOBS    ?= 1
 
-.PHONY: setup clean test test-fast eval bench lint distclean
+.PHONY: setup clean test eval bench lint review distclean
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,9 @@ clean: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+review: setup
+	$(BIN)/cleaner review $(OUT)
 
 eval: setup
 	$(BIN)/python -m bench.evaluate

@@ -21,6 +21,9 @@ from cleaner.registry import stage_class, stage_names
 from cleaner.stages.base import StageConfig
 
 DEFAULTS_NAME = "defaults.yaml"
+# Sections read by other commands than `run` (`cleaner apply` reads `review:`), so that one
+# file can configure a whole workflow; `run` leaves them alone.
+OTHER_SECTIONS = ("review",)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,10 @@ def load_config(path: Path | None = None, stages: Sequence[str] | None = None) -
         msg = f"{where}: `stages` must be a list of stage names, e.g. [encoding, boilerplate]"
         raise ConfigError(msg)
     classes = [stage_class(name) for name in chosen]
-    unknown = set(data) - set(stage_names())
+    unknown = set(data) - set(stage_names()) - set(OTHER_SECTIONS)
     if unknown:
-        msg = f"{where}: unknown section(s) {', '.join(sorted(unknown))}; valid: stages, {', '.join(stage_names())}"
+        valid = ", ".join(["stages", *stage_names(), *OTHER_SECTIONS])
+        msg = f"{where}: unknown section(s) {', '.join(sorted(unknown))}; valid: {valid}"
         raise ConfigError(msg)
 
     settings: dict[str, StageConfig] = {}

@@ -58,3 +58,9 @@ def test_duplicate_registration_is_refused() -> None:
     impostor = type("Impostor", (Stage,), {"name": existing.name, "order": 99, "process": existing.process})
     with pytest.raises(ValueError, match="two stages"):
         register(impostor)
+
+
+def test_a_review_section_is_left_for_cleaner_apply(tmp_path: Path) -> None:
+    config = tmp_path / "workflow.yaml"
+    config.write_text("stages: [encoding]\nreview:\n  undecided_flags: ignore\n", encoding="utf-8")
+    assert load_config(config).stages == ("encoding",)
