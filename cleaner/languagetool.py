@@ -277,7 +277,8 @@ class LanguageToolServer:
         self.max_restarts = max_restarts
         self.restarts = 0
         self.version = ""
-        self.start_seconds = 0.0
+        self.ready_seconds = 0.0  # from start to the first answer of the health check
+        self.start_seconds = 0.0  # ... and to the end of the warm-up check
         self.failure: str | None = None
         self.owner_pid = os.getpid()  # a forked worker holds a copy of this object, not the server
         self._process: subprocess.Popen[bytes] | None = None
@@ -306,6 +307,7 @@ class LanguageToolServer:
         try:
             self._process = self._spawn(java)
             self._wait_ready(self._process)
+            self.ready_seconds = time.monotonic() - started
             self.version = server_version(self.url, timeout=self.start_timeout)
         except (FatalError, ServerUnavailable) as exc:
             msg = f"the LanguageTool server did not start: {exc}{self._log_tail()}"
@@ -357,6 +359,9 @@ class LanguageToolServer:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                # Its own session: Ctrl-C reaches cleaner, which stops the server in order, and not
+                # the server directly (which the watchdog would take for a crash and restart).
+                start_new_session=True,
                 preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 

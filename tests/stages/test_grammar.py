@@ -23,7 +23,8 @@ UNKNOWN = {"Zorvath", "Qelbrin", "teh"}  # the fake's "dictionary gaps"
 
 
 def match(m: re.Match[str], rule: str, category: str, suggestions: tuple[str, ...]) -> LTMatch:
-    return LTMatch(m.start(), m.end(), rule, category, "issue", f"{rule} message", suggestions)
+    issue = "misspelling" if category == "TYPOS" else "other"
+    return LTMatch(m.start(), m.end(), rule, category, issue, f"{rule} message", suggestions)
 
 
 class FakeClient:
@@ -131,6 +132,23 @@ def test_without_a_survey_recurrence_is_counted_in_the_document(tmp_path: Path) 
 def test_lower_case_words_are_never_taken_for_names(tmp_path: Path) -> None:
     text = "teh one, teh other"
     assert [f.text for f in make_stage(tmp_path).process(text, doc(text)).flags] == ["teh", "teh"]
+
+
+def test_a_document_mostly_unknown_to_the_speller_gets_no_flags_and_says_why(tmp_path: Path) -> None:
+    other_language = "Zorvath teh Qelbrin, " * 20  # 60 words, two thirds "misspelled"
+    result = make_stage(tmp_path).process(other_language, doc(other_language))
+    assert result.flags == []
+    assert "probably another language" in result.metadata["grammar_skipped"]
+    assert result.stats["skipped_other_language"] == 1
+    never = make_stage(tmp_path, max_unknown_word_share=1).process(other_language, doc(other_language))
+    assert len(never.flags) == 20  # 'teh' (the names recur, so they are accepted)
+
+
+def test_a_few_unknown_words_do_not_make_a_document_foreign(tmp_path: Path) -> None:
+    text = "The minister said teh talks would go on. " * 5  # 45 words, 5 unknown
+    result = make_stage(tmp_path).process(text, doc(text))
+    assert "grammar_skipped" not in result.metadata
+    assert [f.text for f in result.flags] == ["teh"] * 5
 
 
 def test_fixes_are_off_by_default_and_replay_when_on(tmp_path: Path) -> None:
