@@ -47,12 +47,12 @@ Array = npt.NDArray[np.float64]
 class Params:
     """Boosting settings; chosen by the cross-validated F1, not by the training fit."""
 
-    trees: int = 120
+    trees: int = 40
     depth: int = 3
-    learning_rate: float = 0.15
+    learning_rate: float = 0.2
     bins: int = 32
     l2: float = 1.0
-    min_hessian: float = 1e-3
+    min_hessian: float = 0.5
     folds: int = 4
 
 

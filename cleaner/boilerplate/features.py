@@ -17,19 +17,17 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_CLOSERS = "\"'”’»)] \t"
+_ENDS = (".", "!", "?")
 _INNER_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z]")
-_LINKISH = re.compile(r"https?:|www\.|\.(?:com|org|net|co\.uk)\b|@\w|#\w", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[|•·»›>/]|\s[-–—]\s")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*»›>]|\d{1,2}[.)])\s")
 _DIGIT = re.compile(r"\d")
-_LETTER = re.compile(r"[^\W\d_]")
 _NORM_DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
 
 # Short function words of the languages news pages most often come in (English, German,
 # French, Spanish, Portuguese, Italian, Dutch); a line of prose in any of them is dense with
@@ -92,12 +90,24 @@ NAMES = (
     "block_word_gap",
     "block_share",
     "doc_log_lines",
+    "near_prose_before",
+    "near_prose_after",
+    "prose_distance_before",
+    "prose_distance_after",
+    "prose_share_before",
+    "doc_prose_share",
+    "block_cohesion",
+    "segment_share",
+    "ends_ellipsis",
 )
 
 
-@dataclass(frozen=True)
-class LineShape:
-    """The numbers of one non-blank line that do not depend on its neighbours."""
+class LineShape(NamedTuple):
+    """The numbers of one non-blank line that do not depend on its neighbours.
+
+    A named tuple rather than a frozen dataclass: a page has hundreds of lines and the
+    tuple is several times cheaper to build.
+    """
 
     words: int
     chars: int
@@ -115,6 +125,8 @@ class LineShape:
     inner_sentences: int
     bullet: bool
     mean_word_len: float
+    ends_ellipsis: bool
+    content: tuple[str, ...]
 
     @property
     def prose(self) -> bool:
@@ -128,37 +140,56 @@ def shape_of(line: str) -> LineShape:
     """Measure one line.
 
     >>> s = shape_of("The company said on Monday that it would cut 4,000 jobs.")
-    >>> s.words, s.ends_sentence, s.prose
-    (12, True, True)
+    >>> s.words, s.ends_sentence, s.prose, s.content
+    (12, True, True, ('company', 'monday', 'jobs'))
     >>> shape_of("Privacy | Terms | Contact").separators
     2
     """
     text = line.strip()
     words = WORD.findall(text)
+    lowered = [w.lower() for w in words]
     n = len(words)
     alpha_words = [w for w in words if w[0].isalpha()]
     n_alpha = max(1, len(alpha_words))
     chars = len(text)
     non_space = max(1, chars - text.count(" "))
-    last = text[-1:] if text else ""
-    return LineShape(
-        words=n,
-        chars=chars,
-        ends_sentence=bool(_SENTENCE_END.search(text)),
-        ends_colon=last == ":",
-        ends_alnum=last.isalnum(),
-        stop_density=sum(map(STOP_WORDS.__contains__, WORD.findall(text.lower()))) / max(1, n),
-        title_ratio=sum(1 for w in alpha_words if w[0].isupper()) / n_alpha,
-        upper_ratio=sum(1 for w in alpha_words if len(w) > 1 and w.isupper()) / n_alpha,
-        digit_ratio=(chars - len(_DIGIT.sub("", text))) / non_space,
-        alpha_ratio=(chars - len(_LETTER.sub("", text))) / non_space,
-        linkish=len(_LINKISH.findall(text)),
-        separators=len(_SEPARATORS.findall(text)),
-        commas=text.count(","),
-        inner_sentences=len(_INNER_SENTENCE.findall(text)),
-        bullet=bool(_BULLET.match(text)),
-        mean_word_len=sum(map(len, words)) / max(1, n),
+    digits = chars - len(_DIGIT.sub("", text))
+    word_chars = sum(map(len, words))
+    core = text.rstrip(_CLOSERS)  # the end of the line without closing quotes and brackets
+    ellipsis = core.endswith(("...", "…"))
+    last = text[-1:]
+    return LineShape(  # positional: several times cheaper than keywords for a hot path
+        n,
+        chars,
+        core[-1:] in _ENDS and not ellipsis,
+        last == ":",
+        last.isalnum(),
+        sum(map(STOP_WORDS.__contains__, lowered)) / max(1, n),
+        sum([w[0].isupper() for w in alpha_words]) / n_alpha,
+        sum([len(w) > 1 and w.isupper() for w in alpha_words]) / n_alpha,
+        digits / non_space,
+        (word_chars - digits - text.count("_")) / non_space,
+        _count_linkish(text),
+        len(_SEPARATORS.findall(text)),
+        text.count(","),
+        len(_INNER_SENTENCE.findall(text)),
+        _BULLET.match(text) is not None,
+        word_chars / max(1, n),
+        ellipsis,
+        tuple(w for w in lowered if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit()),
     )
+
+
+def _count_linkish(text: str) -> int:
+    """Marks of links, addresses and handles: ``http``, ``www.``, ``.com``, ``@``, ``#``.
+
+    Plain substring counts, not a regex, because this runs on every line.
+
+    >>> _count_linkish("Follow @jane or see www.example.com")
+    3
+    """
+    lower = text.lower()
+    return lower.count("http") + lower.count("www.") + lower.count(".com") + text.count("@") + text.count("#")
 
 
 def normalise(line: str) -> str:
@@ -167,7 +198,7 @@ def normalise(line: str) -> str:
     >>> normalise("  Updated 12:45 PM,  Nov 3 ")
     'updated 0:0 pm, nov 0'
     """
-    return _SPACES.sub(" ", _NORM_DIGITS.sub("0", line.strip().lower()))
+    return " ".join(_NORM_DIGITS.sub("0", line.lower()).split())
 
 
 def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
@@ -206,6 +237,9 @@ def document_features(lines: Sequence[str]) -> list[list[float] | None]:
     max_words = max(words, default=1) or 1
     cum = [0, *accumulate(words)]
     prose = [1.0 if s.prose else 0.0 for s in shapes]
+    around = prose_context(shapes)
+    cohesion = block_cohesion([shape.content for shape in shapes], start, end)
+    segments = segment_shares(shapes)
     n = len(shapes)
     out: list[list[float] | None] = [None] * len(lines)
     for k, i in enumerate(index):
@@ -232,7 +266,112 @@ def document_features(lines: Sequence[str]) -> list[list[float] | None]:
             math.log1p(gap_words),
             block_words / total_words,
             math.log1p(n),
+            *around[k],
+            cohesion[k],
+            segments[k],
+            float(s.ends_ellipsis),
         ]
+    return out
+
+
+def block_cohesion(words: Sequence[Sequence[str]], start: int, end: int) -> list[float]:
+    """Per line, the share of its content words (:attr:`LineShape.content`) that the main block uses elsewhere.
+
+    Teasers for other stories, comments and the next article on the page are prose too,
+    but about something else; the article's own lines share its vocabulary. A line of the
+    block is measured against the rest of the block (its own words taken out). Lines
+    without content words get 0.
+
+    >>> lines = ["Storm hits coast", "The storm hit the coast.", "Coast storm damage.", "Shoes sale"]
+    >>> block_cohesion([shape_of(line).content for line in lines], 1, 3)
+    [0.6666666666666666, 1.0, 0.6666666666666666, 0.0]
+    """
+    vocabulary: Counter[str] = Counter()
+    for k in range(start, end):
+        vocabulary.update(words[k])
+    out: list[float] = []
+    for k, ws in enumerate(words):
+        if not ws:
+            out.append(0.0)
+            continue
+        own = Counter(ws) if start <= k < end else Counter()
+        out.append(sum(1 for w in ws if vocabulary[w] - own[w] > 0) / len(ws))
+    return out
+
+
+def segment_shares(shapes: Sequence[LineShape], gap: int = 3) -> list[float]:
+    """Per line, the prose of its segment over the prose of the biggest segment.
+
+    Segments are runs of lines split wherever ``gap`` or more non-prose lines follow each
+    other; a line inside such a split gets 0. The article is usually the biggest segment,
+    the comment thread or the next story a smaller one.
+
+    >>> menu, prose = shape_of("Home"), shape_of("The talks, which began in May, ended without a deal on Friday.")
+    >>> segment_shares([prose, menu, prose, menu, menu, menu, prose])
+    [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.5]
+    """
+    n = len(shapes)
+    seg = [-1] * n
+    current, run_start, last_prose = -1, 0, -(10**9)
+    for k, shape in enumerate(shapes):
+        if not shape.prose:
+            continue
+        if k - last_prose - 1 >= gap or current < 0:
+            current += 1
+            run_start = k
+        for j in range(max(run_start, last_prose + 1), k + 1):
+            seg[j] = current
+        last_prose = k
+    totals: Counter[int] = Counter()
+    for k, shape in enumerate(shapes):
+        if shape.prose and seg[k] >= 0:
+            totals[seg[k]] += shape.words
+    biggest = max(totals.values(), default=0) or 1
+    return [totals[seg[k]] / biggest if seg[k] >= 0 else 0.0 for k in range(n)]
+
+
+def prose_context(shapes: Sequence[LineShape], reach: int = 5, far: int = 50) -> list[tuple[float, ...]]:
+    """Per line, where the prose around it is (jusText's context, measured rather than voted).
+
+    The six numbers: words of prose in the ``reach`` lines before and after (log), lines to
+    the nearest prose line before and after (log, ``far`` when there is none), the share of
+    the document's prose that comes before the line, and the document's share of prose.
+    A short line between paragraphs (a list inside the article) has prose close on both
+    sides; a menu or a teaser list has it on one side at most.
+
+    >>> menu, prose = shape_of("Home"), shape_of("The talks, which began in May, ended without a deal on Friday.")
+    >>> [round(v, 2) for v in prose_context([prose, menu, prose])[1]]
+    [2.56, 2.56, 0.69, 0.69, 0.5, 0.96]
+    """
+    pw = [s.words if s.prose else 0 for s in shapes]
+    cum = [0, *accumulate(pw)]
+    total_prose = max(1, cum[-1])
+    doc_share = cum[-1] / max(1, sum(s.words for s in shapes))
+    last_before: list[int | None] = []
+    seen: int | None = None
+    for k, words in enumerate(pw):
+        last_before.append(seen)
+        if words:
+            seen = k
+    next_after: list[int | None] = [None] * len(pw)
+    seen = None
+    for k in range(len(pw) - 1, -1, -1):
+        next_after[k] = seen
+        if pw[k]:
+            seen = k
+    out: list[tuple[float, ...]] = []
+    for k in range(len(pw)):
+        before, after = last_before[k], next_after[k]
+        out.append(
+            (
+                math.log1p(cum[k] - cum[max(0, k - reach)]),
+                math.log1p(cum[min(len(pw), k + 1 + reach)] - cum[k + 1]),
+                math.log1p(k - before if before is not None else far),
+                math.log1p(after - k if after is not None else far),
+                cum[k] / total_prose,
+                doc_share,
+            )
+        )
     return out
 
 
