@@ -166,6 +166,7 @@ class BoilerplateStage(Stage):
         result.stats["lines_seen"] += sum(1 for t in texts if t.strip())
         result.stats["lines_dropped"] += len(drops)
         result.stats.update(f"dropped:{rule}" for rule, _ in drops.values())
+        result.stats["blank_lines_removed"] += sum(1 for c in result.changes if c.rule == "blank.collapse")
         return result
 
     def _take_metadata(self, lines: list[Line], result: StageResult) -> list[str]:
