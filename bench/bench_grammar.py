@@ -116,15 +116,16 @@ def seeds_report() -> None:
     """Print every flag the stage raises on seeds/, after encoding and boilerplate, as Markdown."""
     docs = [Document(id=p.stem, source=str(p), text=p.read_text()) for p in sorted((ROOT / "seeds").glob("*.txt"))]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = {"grammar": {"cache_dir": tmp}}
         config_path = Path(tmp) / "config.yaml"
-        config_path.write_text(f"grammar:\n  cache_dir: {settings['grammar']['cache_dir']}\n")
+        config_path.write_text(f"grammar:\n  cache_dir: {tmp}\n")
         with Pipeline(stages=["encoding", "boilerplate", "grammar"], config_path=config_path) as pipeline:
             pipeline.survey(doc.text for doc in docs)
             for doc in docs:
                 result = pipeline.process(doc)
                 stats = result.stats.get("grammar", {})
                 print(f"\n### {doc.id}: {len(result.flags)} flags, {stats.get('accepted_names', 0)} names accepted\n")
+                names = result.metadata.get("grammar_accepted_names", [])
+                print(f"accepted as names: {', '.join(names) or 'none'}\n")
                 for flag in result.flags:
                     suggestion = f" → `{flag.suggestions[0]}`" if flag.suggestions else ""
                     print(f"- {flag.kind}, `{flag.rule[3:]}`: `{flag.text}`{suggestion}")

@@ -333,12 +333,15 @@ class GrammarStage(Stage):
             return result
         counts = self._names if self._surveyed else capitalised_words(text)
         threshold = self.config.accept_recurring_names
-        kept = []
+        kept, names = [], set()
         for match in matches:
             if match.category == "TYPOS" and is_recurring_name(text[match.start : match.end], counts, threshold):
                 result.stats["accepted_names"] += 1
+                names.add(text[match.start : match.end])
             else:
                 kept.append(match)
+        if names:  # not flagged, but not hidden either: the reviewer can see which words were let through
+            result.metadata["grammar_accepted_names"] = sorted(names)
         fixes = safe_fixes(kept, self.config.fix_rules) if self.config.apply_fixes else []
         for match in fixes:
             reason = f"LanguageTool {match.rule_id}: {match.message}"

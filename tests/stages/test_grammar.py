@@ -120,6 +120,7 @@ def test_a_name_that_recurs_across_the_run_is_not_a_spelling_mistake(tmp_path: P
     result = stage.process("Zorvath left. Qelbrin stayed.", doc(""))
     assert [f.text for f in result.flags] == ["Qelbrin"]  # once in the run: still flagged
     assert result.stats["accepted_names"] == 1
+    assert result.metadata["grammar_accepted_names"] == ["Zorvath"]
 
 
 def test_without_a_survey_recurrence_is_counted_in_the_document(tmp_path: Path) -> None:
