@@ -32,17 +32,18 @@ _STOP = frozenset(
     most my myself no nor not now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say one two three new mr mrs ms""".split()
+    would you your yours yourself yourselves said says say one two three new mr mrs ms""".split()  # noqa: SIM905 - a word list reads best as text
 )
 # Demonyms (and the like) a spinner swaps for each other; a general list, nothing from the seeds.
 DEMONYMS = tuple(
     """American British Canadian Mexican Brazilian Argentine Chilean Peruvian Colombian Cuban French German
-    Italian Spanish Portuguese Dutch Belgian Swiss Austrian Swedish Norwegian Danish Finnish Polish Czech
-    Hungarian Romanian Bulgarian Greek Turkish Russian Ukrainian Belarusian Georgian Armenian Iranian Iraqi
-    Syrian Lebanese Israeli Palestinian Jordanian Saudi Egyptian Libyan Moroccan Algerian Tunisian Nigerian
-    Kenyan Ethiopian Somali Sudanese Indian Pakistani Afghan Chinese Japanese Korean Vietnamese Thai
-    Indonesian Filipino Malaysian Australian Irish Scottish Welsh English European African Asian Arab
-    Kurdish Serbian Croatian Albanian Estonian Latvian Lithuanian Kazakh Uzbek Mongolian Tibetan""".split()
+    Italian Spanish Portuguese Dutch Belgian Swiss Austrian Swedish Norwegian Danish Finnish Polish
+    Czech Hungarian Romanian Bulgarian Greek Turkish Russian Ukrainian Belarusian Georgian Armenian
+    Iranian Iraqi Syrian Lebanese Israeli Palestinian Jordanian Saudi Egyptian Libyan Moroccan Algerian
+    Tunisian Nigerian Kenyan Ethiopian Somali Sudanese Indian Pakistani Afghan Chinese Japanese Korean
+    Vietnamese Thai Indonesian Filipino Malaysian Australian Irish Scottish Welsh English European
+    African Asian Arab Kurdish Serbian Croatian Albanian Estonian Latvian Lithuanian Kazakh Uzbek
+    Mongolian Tibetan""".split()  # noqa: SIM905 - a word list reads best as text
 )
 
 
@@ -59,8 +60,8 @@ class Substitution:
 
 def _forward_index() -> dict[str, list[tuple[str, str]]]:
     if CACHE.is_file():
-        with CACHE.open("rb") as handle:
-            cached: dict[str, list[tuple[str, str]]] = pickle.load(handle)  # our own cache
+        with CACHE.open("rb") as cached_file:
+            cached: dict[str, list[tuple[str, str]]] = pickle.load(cached_file)  # our own cache
             return cached
     from wordfreq import zipf_frequency
 
@@ -78,12 +79,12 @@ def _forward_index() -> dict[str, list[tuple[str, str]]]:
             add(a, b, "wordnet" if bit == WORDNET else "sister" if bit == SISTER else "wordnet")
     moby = moby_file()
     if moby is not None:
-        with moby.open(encoding="utf-8", errors="replace") as handle:
-            for a, b in parse_moby(handle):
+        with moby.open(encoding="utf-8", errors="replace") as moby_text:
+            for a, b in parse_moby(moby_text):
                 add(a, b, "moby")
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    with CACHE.open("wb") as handle:
-        pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with CACHE.open("wb") as out_file:
+        pickle.dump(index, out_file, protocol=pickle.HIGHEST_PROTOCOL)
     return index
 
 

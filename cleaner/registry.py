@@ -10,7 +10,7 @@ from cleaner.stages.base import Stage
 
 _STAGES: dict[str, type[Stage]] = {}
 # Each built-in stage module registers its stage on import; add new stage modules here.
-_STAGE_MODULES = ("encoding", "boilerplate", "grammar")
+_STAGE_MODULES = ("encoding", "boilerplate", "spin", "grammar")
 
 S = TypeVar("S", bound=type[Stage])
 

@@ -21,15 +21,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
 # A capitalised word, apostrophes and hyphens inside it allowed (O'Brien, Al-Assad).
 _NAME = re.compile(r"\b[A-Z][a-z]*(?:['’][A-Z]?[a-z]+)*(?:-[A-Z][a-z]+)*\b")
+_POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_END = re.compile(r"[.!?:\"“”]\s*$|^\s*$")
-# Endings of English demonyms (Armenian, Japanese, Danish, Iraqi): used only to pair a
-# demonym with another demonym of the same document.
-DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ic")
+# What turns a name into a related one: plural, possessive, demonym (Israel -> Israeli).
+_NAME_SUFFIXES = ("s", "'s", "es", "n", "an", "ian", "i", "ese", "ish", "ic")
 # Both spellings at least this common in general English: not a misspelling pair.
 COMMON_ZIPF = 4.0
 
@@ -47,16 +48,17 @@ class Mention:
 def mentions(text: str) -> list[Mention]:
     """Capitalised words of ``text``, marked when they open a sentence.
 
-    >>> [(m.name, m.sentence_initial) for m in mentions("Nothing, O’Brian said. Then Kean left.")]
+    >>> [(m.name, m.sentence_initial) for m in mentions("Nothing, O’Brian said. Then Kean’s aide left.")]
     [('Nothing', True), ('O’Brian', False), ('Then', True), ('Kean', False)]
     """
     found = []
     for match in _NAME.finditer(text):
-        if len(match.group()) < 2:
+        name = _POSSESSIVE.sub("", match.group())
+        if len(name) < 2:
             continue
         before = text[max(0, match.start() - 3) : match.start()]
         initial = bool(_SENTENCE_END.search(before)) or match.start() == 0
-        found.append(Mention(match.start(), match.end(), match.group(), initial))
+        found.append(Mention(match.start(), match.start() + len(name), name, initial))
     return found
 
 
@@ -129,19 +131,38 @@ def near_spellings(
 def _is_inflection(a: str, b: str) -> bool:
     """``Kean``/``Keans``/``Kean's``: the same name, not a misspelling."""
     short, long = sorted((_key(a), _key(b)), key=len)
-    return long.startswith(short) and long[len(short) :] in ("s", "'s", "es", "n", "an", "ian")
+    return long.startswith(short) and long[len(short) :] in _NAME_SUFFIXES
 
 
-def demonym_alternatives(doc: Counter[str], min_ratio: float = 2.0) -> dict[str, list[str]]:
+def wordnet_demonyms(folder: Path) -> frozenset[str]:
+    """Adjectives WordNet relates to a noun (pertainyms, ``\\`` pointers): ``armenian`` -> Armenia.
+
+    Capitalised in running text, these are demonyms and the like; surnames are not among them.
+    """
+    path = folder / "index.adj"
+    if not path.is_file():
+        return frozenset()
+    found = set()
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) > 4 and not line.startswith(" ") and "\\" in fields[4 : 4 + int(fields[3])]:
+                found.add(fields[0])
+    return frozenset(found)
+
+
+def demonym_alternatives(doc: Counter[str], demonyms: frozenset[str], min_ratio: float = 2.0) -> dict[str, list[str]]:
     """Demonyms of a document that a more frequent demonym of it could have replaced.
 
-    >>> demonym_alternatives(Counter({"Armenian": 5, "Iranian": 1, "Azerbaijani": 4}))
+    >>> known = frozenset({"armenian", "iranian", "azerbaijani"})
+    >>> demonym_alternatives(Counter({"Armenian": 5, "Iranian": 1, "Azerbaijani": 4, "Pashinian": 1}), known)
     {'Iranian': ['Armenian', 'Azerbaijani']}
     """
-    demonyms = {n: c for n, c in doc.items() if len(n) >= 4 and n.lower().endswith(DEMONYM_ENDINGS)}
+    demonyms_here = {n: c for n, c in doc.items() if n.lower() in demonyms}
     result: dict[str, list[str]] = {}
-    for name, count in demonyms.items():
-        better = [o for o, c in sorted(demonyms.items(), key=lambda x: -x[1]) if c >= min_ratio * count and o != name]
+    for name, count in demonyms_here.items():
+        ranked = sorted(demonyms_here.items(), key=lambda x: -x[1])
+        better = [o for o, c in ranked if c >= min_ratio * count and o != name]
         if better:
             result[name] = better[:3]
     return result

@@ -81,7 +81,9 @@ class Fingerprints:
 def load_pack(path: Path) -> list[Fingerprint]:
     """Read one pack; a malformed one is a :class:`ConfigError` naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: the imported pack is 8,000 entries (0.5 s vs 13 s).
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         msg = f"{path}: cannot read the fingerprint pack: {exc}"
         raise ConfigError(msg) from None

@@ -45,21 +45,23 @@ _RULES: tuple[tuple[str, str, str], ...] = (
 class Exceptions:
     """Irregular forms: ``form -> lemmas`` and back, e.g. ``men -> man``."""
 
-    to_lemma: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    to_form: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    to_lemma: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    to_form: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @classmethod
     def from_wordnet(cls, folder: Path) -> Exceptions:
         """Read WordNet's ``*.exc`` files (``form lemma...`` per line) from ``folder``."""
-        to_lemma: dict[str, list[str]] = {}
-        to_form: dict[str, list[str]] = {}
+        to_lemma: dict[str, list[tuple[str, str]]] = {}
+        to_form: dict[str, list[tuple[str, str]]] = {}
         for path in sorted(folder.glob("*.exc")):
+            pos = path.stem
             for line in path.read_text(encoding="utf-8").splitlines():
                 form, *lems = line.split()
                 for lemma in lems:
                     if lemma != form:
-                        to_lemma.setdefault(form, []).append(lemma)
-                        to_form.setdefault(lemma, []).append(form)
+                        kind = _irregular_form(form, pos)
+                        to_lemma.setdefault(form, []).append((lemma, kind))
+                        to_form.setdefault(lemma, []).append((form, kind))
         return cls({k: tuple(v) for k, v in to_lemma.items()}, {k: tuple(v) for k, v in to_form.items()})
 
 
@@ -70,12 +72,12 @@ def lemmas(word: str, exceptions: Exceptions | None = None) -> list[tuple[str, s
     [('talks', ''), ('talk', 's')]
     >>> ("party", "s") in lemmas("parties")
     True
-    >>> lemmas("men", Exceptions({"men": ("man",)}))
+    >>> lemmas("men", Exceptions({"men": (("man", "s"),)}))
     [('men', ''), ('man', 's')]
     """
     readings = [(word, "")]
     if exceptions is not None:
-        readings += [(lemma, _irregular_form(word, lemma)) for lemma in exceptions.to_lemma.get(word, ())]
+        readings += list(exceptions.to_lemma.get(word, ()))
     for suffix, ending, form in _RULES:
         if word.endswith(suffix) and len(word) - len(suffix) + len(ending) >= 3:
             reading = (word[: len(word) - len(suffix)] + ending, form)
@@ -84,13 +86,17 @@ def lemmas(word: str, exceptions: Exceptions | None = None) -> list[tuple[str, s
     return readings
 
 
-def _irregular_form(word: str, lemma: str) -> str:
-    """Guess the form of an irregular word: ``went``/``taken`` count as ``ed``, ``men`` as ``s``."""
-    if word.endswith("ing"):
-        return "ing"
-    if word.endswith(("er", "est")) and not lemma.endswith(("er", "est")):
-        return "est" if word.endswith("est") else "er"
-    return "ed" if lemma[:2] == word[:2] and not word.endswith("s") and word != lemma + "n" else "s"
+def _irregular_form(word: str, pos: str) -> str:
+    """The form of an irregular word listed in WordNet's ``<pos>.exc``.
+
+    >>> _irregular_form("went", "verb"), _irregular_form("men", "noun"), _irregular_form("best", "adj")
+    ('ed', 's', 'est')
+    """
+    if pos == "noun":
+        return "s"
+    if pos == "verb":
+        return "ing" if word.endswith("ing") else "s" if word.endswith("s") else "ed"
+    return "est" if word.endswith("st") else "er"
 
 
 def inflect(lemma: str, form: str, exceptions: Exceptions | None = None) -> list[str]:
@@ -110,7 +116,7 @@ def inflect(lemma: str, form: str, exceptions: Exceptions | None = None) -> list
     head, sep, last = lemma.rpartition(" ")
     forms = [_regular(last, form)] if form else [last]
     if exceptions is not None and form:
-        forms += [f for f in exceptions.to_form.get(last, ()) if _irregular_form(f, last) == form]
+        forms += [f for f, kind in exceptions.to_form.get(last, ()) if kind == form]
     return [head + sep + f for f in dict.fromkeys(forms)]
 
 

@@ -34,7 +34,7 @@ _WORD = re.compile(r"[a-z][a-z-]*[a-z]")
 # "person" would be a sister of every other); 25 keeps `month`/`quarter`/`week` and
 # `Armenian`/`Iranian`-style sets while dropping the huge ones.
 MAX_SISTERS = 25
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def moby_file() -> Path | None:
@@ -139,7 +139,7 @@ def wordnet_pairs(folder: Path) -> Iterator[tuple[str, str, int]]:
     for key, synset in synsets.items():
         for hyper in synset.hypernyms:
             children.setdefault(hyper, []).append(key)
-    for key, synset in synsets.items():
+    for synset in synsets.values():
         linked = [(synset.words, WORDNET)] + [(synsets[s].words, WORDNET) for s in synset.similar if s in synsets]
         for words, bit in linked:
             yield from ((a, b, bit) for a in synset.words for b in words if a != b)
@@ -165,7 +165,7 @@ class Thesaurus:
         """
         index: dict[str, dict[str, int]] = {}
         for a, b, bit in pairs:
-            if " " in a or " " in b or not (keep(a) and keep(b)):
+            if not (_WORD.fullmatch(a) and _WORD.fullmatch(b) and keep(a) and keep(b)):
                 continue
             index.setdefault(a, {})
             index[a][b] = index[a].get(b, 0) | bit

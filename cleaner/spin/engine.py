@@ -1,0 +1,313 @@
+"""The spin detector: candidates, prefilter, language-model check, score, flags.
+
+:class:`Detector` holds what is loaded once per process (thesaurus index, trigram model,
+language model, fingerprints); :meth:`Detector.detect` is the per-document work. The
+stage module (:mod:`cleaner.stages.spin`) only wires it to the pipeline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cleaner.model import Flag
+from cleaner.spin import entities, scoring
+from cleaner.spin.candidates import CandidateSource, Sentence, Token, is_content, match_case, sentences
+from cleaner.spin.fingerprints import Fingerprints, load_fingerprints
+from cleaner.spin.lm import ContinuationScorer
+from cleaner.spin.morph import Exceptions
+from cleaner.spin.prefilter import TrigramScorer, load_zipf
+from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
+
+name_counts = entities.name_counts
+STAGE = "spin"
+# A fingerprint from a pack is strong evidence by itself; the LM can only confirm it.
+FINGERPRINT_PRIOR = 0.75
+# Candidates are ranked by trigram gain plus this many nats per extra thesaurus that links
+# them to the word: a pair two sources agree on is likelier a spinner's swap than a loose
+# Moby-only association ("harmony" -> "peace" over "harmony" -> "line").
+AGREEMENT_BONUS = 2.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The stage settings the detector reads (see :class:`cleaner.stages.spin.SpinConfig`)."""
+
+    threshold: float = 0.5
+    use_lm: bool = True
+    lm_budget: float = 8.0
+    prefilter_gain: float = 1.0
+    max_candidates: int = 3
+    left_words: int = 8
+    right_words: int = 3
+    min_candidate_zipf: float = 3.0
+    threads: int = 1
+    entities: bool = True
+    fingerprints: Path = Path("rules/spin")
+    cache_dir: Path = Path(".cache/spin")
+    full_weights: Mapping[str, float] = field(default_factory=dict)
+    prefilter_weights: Mapping[str, float] = field(default_factory=dict)
+
+
+def settings_from(config: Any) -> Settings:
+    """:class:`Settings` from a config object with the same field names."""
+    names = Settings.__dataclass_fields__
+    return Settings(**{n: getattr(config, n) for n in names if hasattr(config, n)})
+
+
+def word_count(text: str) -> int:
+    """Words of ``text`` as the stage counts them.
+
+    >>> word_count("Peace talks, O’Brien said.")
+    4
+    """
+    return sum(len(s.tokens) for s in sentences(text))
+
+
+@dataclass
+class Suspect:
+    """A position worth a closer look, with its candidates best first."""
+
+    token: Token
+    candidates: list[tuple[str, float, int]]  # (word, trigram gain, source bits)
+    figures: scoring.Figures
+    kind: str = "spin"
+    rule: str = "thesaurus"
+    evidence: dict[str, float | int | str | bool | None] = field(default_factory=dict)
+    lm_gains: list[float] | None = None
+    prior: float = 0.0
+
+
+class Detector:
+    """Everything loaded once per process, and the per-document detection."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        candidates: CandidateSource,
+        trigram: TrigramScorer,
+        zipf: Callable[[str], float],
+        fingerprints: Fingerprints,
+        lm: ContinuationScorer | None,
+    ) -> None:
+        self.settings = settings
+        self.candidates = candidates
+        self.trigram = trigram
+        self.zipf = zipf
+        self.fingerprints = fingerprints
+        self.lm = lm
+        self.demonyms = entities.wordnet_demonyms(WORDNET_DIR)
+
+    @classmethod
+    def load(cls, settings: Settings) -> Detector:
+        """Load the thesauri, the trigram model, the fingerprints and (if used) the LM."""
+        zipf = load_zipf()
+        thesaurus = load_thesaurus(settings.cache_dir)
+        exceptions = Exceptions.from_wordnet(WORDNET_DIR) if WORDNET_DIR.is_dir() else Exceptions()
+        source = CandidateSource(thesaurus, exceptions, zipf, settings.min_candidate_zipf)
+        lm: ContinuationScorer | None = None
+        if settings.use_lm:
+            from cleaner.spin.lm import LlamaScorer
+
+            lm = LlamaScorer.load(settings.threads)
+        return cls(settings, source, TrigramScorer.load(), zipf, load_fingerprints(settings.fingerprints), lm)
+
+    # -- per document ------------------------------------------------------------------
+
+    def detect(self, text: str, run_names: Counter[str] | None = None) -> list[Flag]:
+        """The flags of one document scoring at least the threshold, in text order."""
+        fingerprint_flags, suspects = self.analyse(text, run_names)
+        flags = [self.flag(text, s) for s in suspects if self.score(s) >= self.settings.threshold]
+        return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
+
+    def analyse(self, text: str, run_names: Counter[str] | None = None) -> tuple[list[Flag], list[Suspect]]:
+        """Fingerprint flags and every suspect position with its figures (LM-checked within budget)."""
+        sents = sentences(text)
+        tokens = [t for s in sents for t in s.tokens]
+        fingerprint_flags = [self._fingerprint_flag(text, hit) for hit in self.fingerprints.find(text)]
+        taken = [(f.start, f.end) for f in fingerprint_flags]
+        suspects = [s for s in self._spin_suspects(sents) if not _inside(s.token, taken)]
+        if self.settings.entities:
+            suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
+        suspects = _one_per_token(suspects)
+        self._check_with_lm(text, tokens, suspects)
+        return fingerprint_flags, suspects
+
+    def _spin_suspects(self, sents: list[Sentence]) -> list[Suspect]:
+        found = []
+        for sentence in sents:
+            words = sentence.words
+            for token in sentence.tokens:
+                if not is_content(token):
+                    continue
+                options = self.candidates(token.lower)
+                if not options:
+                    continue
+                base = self.trigram.window(words, token.index, token.lower)
+                gains = [(self.trigram.window(words, token.index, c.word) - base, c.word, c.sources) for c in options]
+                gains.sort(key=lambda g: -(g[0] + AGREEMENT_BONUS * (bin(g[2]).count("1") - 1)))
+                if max(g[0] for g in gains) < self.settings.prefilter_gain:
+                    continue
+                best = gains[: self.settings.max_candidates]
+                found.append(self._suspect(token, words, [(w, g, b) for g, w, b in best]))
+        return found
+
+    def _suspect(self, token: Token, words: list[str], best: list[tuple[str, float, int]]) -> Suspect:
+        top, gain, bits = best[0]
+        prev = words[token.index - 1] if token.index > 0 else "<s>"
+        prev2 = words[token.index - 2] if token.index > 1 else "<s>"
+        figures = scoring.Figures(
+            ngram_gain=gain,
+            zipf_word=self.zipf(token.lower),
+            zipf_lift=self.zipf(top) - self.zipf(token.lower),
+            sources=bin(bits).count("1"),
+            ngram_fit=self.trigram.logprob(token.lower, prev, prev2),
+        )
+        return Suspect(token, best, figures)
+
+    def _entity_suspects(
+        self, text: str, sents: list[Sentence], run_names: Counter[str], taken: list[tuple[int, int]]
+    ) -> list[Suspect]:
+        counts = entities.name_counts(text)
+        spelled = entities.near_spellings(counts, run_names, self.zipf)
+        demonyms = entities.demonym_alternatives(counts, self.demonyms)
+        found = []
+        for sentence in sents:
+            words = sentence.words
+            for token in sentence.tokens:
+                if _inside(token, taken):
+                    continue
+                alternatives: list[tuple[str, str, dict[str, Any]]] = []
+                if token.word in spelled:
+                    alt = spelled[token.word]
+                    alternatives.append((alt.better, "entity:spelling", _spelling_evidence(alt)))
+                for other in demonyms.get(token.word, []):
+                    evidence = {"mentions": counts[token.word], "other_mentions": counts[other]}
+                    alternatives.append((other, "entity:demonym", evidence))
+                if not alternatives:
+                    continue
+                base = self.trigram.window(words, token.index, token.lower)
+                best = [(w, self.trigram.window(words, token.index, w.lower()) - base, 0) for w, _, _ in alternatives]
+                suspect = self._suspect(token, words, best)
+                suspect.kind, suspect.rule, suspect.evidence = "entity", alternatives[0][1], alternatives[0][2]
+                found.append(suspect)
+        return found
+
+    def _check_with_lm(self, text: str, tokens: list[Token], suspects: list[Suspect]) -> None:
+        if self.lm is None or not suspects:
+            return
+        budget = max(1, math.ceil(self.settings.lm_budget * len(tokens) / 100))
+        ranked = sorted(suspects, key=lambda s: -self._prefilter_score(s))
+        position = {(t.start, t.end): i for i, t in enumerate(tokens)}
+        for suspect in ranked[:budget]:
+            i = position[(suspect.token.start, suspect.token.end)]
+            left_start = tokens[max(0, i - self.settings.left_words)].start
+            right_end = tokens[min(len(tokens) - 1, i + self.settings.right_words)].end
+            gap_start = len(text[: suspect.token.start].rstrip())
+            gap_start = max(gap_start, left_start)
+            left = text[left_start:gap_start]
+            gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
+            alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in suspect.candidates]
+            scores = self.lm.continuation_logprobs(left, [gap + a + right for a in alternatives])
+            suspect.lm_gains = [s - scores[0] for s in scores[1:]]
+            order = sorted(range(len(suspect.candidates)), key=lambda j: -suspect.lm_gains[j])  # type: ignore[index]
+            suspect.candidates = [suspect.candidates[j] for j in order]
+            suspect.lm_gains = [suspect.lm_gains[j] for j in order]
+            suspect.figures = replace(suspect.figures, lm_gain=suspect.lm_gains[0])
+
+    def _prefilter_score(self, suspect: Suspect) -> float:
+        return scoring.score(suspect.figures, self.settings.full_weights, self.settings.prefilter_weights)
+
+    def score(self, suspect: Suspect) -> float:
+        """The suspect's calibrated score (entity suspects also weigh name support)."""
+        value = scoring.score(
+            replace(suspect.figures, lm_gain=suspect.figures.lm_gain),
+            self.settings.full_weights,
+            self.settings.prefilter_weights,
+        )
+        if suspect.rule == "entity:spelling":
+            lift = float(suspect.evidence.get("support_lift", 0.0) or 0.0)
+            lm_gain = suspect.figures.lm_gain or 0.0
+            value = 1.0 / (1.0 + math.exp(-(-1.0 + 1.5 * lift + 0.5 * lm_gain)))
+        return value
+
+    def flag(self, text: str, suspect: Suspect) -> Flag:
+        """The flag a reviewer sees for a suspect."""
+        value = self.score(suspect)
+        token = suspect.token
+        suggestions = [match_case(w, token.word) for w, _, _ in suspect.candidates]
+        evidence = dict(suspect.evidence)
+        evidence |= {
+            "ngram_gain": round(suspect.candidates[0][1], 2),
+            "zipf_word": round(suspect.figures.zipf_word, 2),
+            "zipf_suggestion": round(suspect.figures.zipf_word + suspect.figures.zipf_lift, 2),
+            "ngram_fit": round(suspect.figures.ngram_fit, 2),
+        }
+        if suspect.lm_gains is not None:
+            evidence["lm_gain"] = round(suspect.lm_gains[0], 2)
+        if suspect.kind == "spin":
+            evidence["thesauri"] = ",".join(n for bit, n in SOURCE_NAMES.items() if suspect.candidates[0][2] & bit)
+        return Flag(
+            stage=STAGE,
+            kind=suspect.kind,
+            rule=suspect.rule,
+            start=token.start,
+            end=token.end,
+            text=text[token.start : token.end],
+            suggestions=suggestions,
+            score=round(value, 3),
+            message=_message(suspect, suggestions[0]),
+            evidence=evidence,
+        )
+
+    def _fingerprint_flag(self, text: str, hit: Any) -> Flag:
+        original = hit.fingerprint.original
+        return Flag(
+            stage=STAGE,
+            kind="spin",
+            rule=f"fingerprint:{hit.fingerprint.pack}",
+            start=hit.start,
+            end=hit.end,
+            text=text[hit.start : hit.end],
+            suggestions=[original],
+            score=FINGERPRINT_PRIOR,
+            message=f"“{text[hit.start : hit.end]}” is a known spinner rewording of “{original}”.",
+            evidence={"fingerprint": hit.fingerprint.pack},
+        )
+
+
+def _spelling_evidence(alt: entities.Alternative) -> dict[str, Any]:
+    return {
+        "edit_distance": alt.distance,
+        "support": round(alt.support, 2),
+        "better_support": round(alt.better_support, 2),
+        "support_lift": round(alt.better_support - alt.support, 2),
+    }
+
+
+def _message(suspect: Suspect, best: str) -> str:
+    word = suspect.token.word
+    if suspect.rule == "entity:spelling":
+        return f"“{word}” looks like a misspelling of “{best}”, which is better attested here and in English."
+    if suspect.rule == "entity:demonym":
+        return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
+    lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
+    return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
+
+
+def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
+    return any(start < token.end and token.start < end for start, end in spans)
+
+
+def _one_per_token(suspects: list[Suspect]) -> list[Suspect]:
+    """Entity suspects win over thesaurus suspects of the same token."""
+    by_token: dict[tuple[int, int], Suspect] = {}
+    for suspect in suspects:
+        key = (suspect.token.start, suspect.token.end)
+        if key not in by_token or suspect.kind == "entity":
+            by_token[key] = suspect
+    return list(by_token.values())

@@ -1,0 +1,98 @@
+"""Turning the signals' figures into one calibrated score per span.
+
+A logistic model over a few figures per suspect position. The weights are fitted by
+``bench/eval_spin.py --fit`` on spun news with known answers (the aeb-dev ground truth run
+through ``bench/spinner.py``) and kept in the stage config, so the score reads as "how
+likely this is a substitution"; positions the language model did not check use the
+prefilter-only weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# The figures, in this order, that the weights multiply (after the intercept).
+FEATURES = ("ngram_gain", "lm_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
+PREFILTER_FEATURES = ("ngram_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The figures behind one suspect position and its best candidate."""
+
+    ngram_gain: float
+    zipf_word: float
+    zipf_lift: float
+    sources: int
+    ngram_fit: float
+    lm_gain: float | None = None
+
+    def vector(self, names: Sequence[str]) -> list[float]:
+        """The named figures, clipped to the range they were fitted on.
+
+        >>> Figures(30.0, 3.0, 1.0, 2, -4.0, lm_gain=-50.0).vector(["ngram_gain", "lm_gain"])
+        [15.0, -15.0]
+        """
+        raw = {
+            "ngram_gain": _clip(self.ngram_gain, -15.0, 15.0),
+            "lm_gain": _clip(self.lm_gain if self.lm_gain is not None else 0.0, -15.0, 15.0),
+            "zipf_word": self.zipf_word,
+            "zipf_lift": _clip(self.zipf_lift, -4.0, 4.0),
+            "sources": float(self.sources),
+            "ngram_fit": _clip(self.ngram_fit, -16.0, 0.0),
+        }
+        return [raw[n] for n in names]
+
+
+def _clip(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def logistic(weights: Mapping[str, float], values: Mapping[str, float]) -> float:
+    """``sigmoid(intercept + sum(w * x))``.
+
+    >>> logistic({"intercept": 0.0, "x": 1.0}, {"x": 0.0})
+    0.5
+    """
+    z = weights.get("intercept", 0.0) + sum(w * values[k] for k, w in weights.items() if k != "intercept")
+    return 1.0 / (1.0 + math.exp(-_clip(z, -30.0, 30.0)))
+
+
+def score(figures: Figures, full: Mapping[str, float], prefilter: Mapping[str, float]) -> float:
+    """The calibrated probability that the position is a substitution."""
+    names = FEATURES if figures.lm_gain is not None else PREFILTER_FEATURES
+    weights = full if figures.lm_gain is not None else prefilter
+    return logistic(weights, dict(zip(names, figures.vector(names), strict=True)))
+
+
+def fit_logistic(
+    rows: Sequence[Sequence[float]], labels: Sequence[int], names: Sequence[str], steps: int = 3000, l2: float = 1e-3
+) -> dict[str, float]:
+    """Weights of a logistic regression by gradient descent on standardised figures.
+
+    Small and dependency-free on purpose: a few thousand rows, six figures.
+
+    >>> w = fit_logistic([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1], ["x"])
+    >>> w["x"] > 0
+    True
+    """
+    n, k = len(rows), len(names)
+    means = [sum(r[j] for r in rows) / n for j in range(k)]
+    scales = [max(1e-6, math.sqrt(sum((r[j] - means[j]) ** 2 for r in rows) / n)) for j in range(k)]
+    xs = [[(r[j] - means[j]) / scales[j] for j in range(k)] for r in rows]
+    w, b, rate = [0.0] * k, 0.0, 0.5
+    for _ in range(steps):
+        grad_w, grad_b = [0.0] * k, 0.0
+        for x, y in zip(xs, labels, strict=True):
+            z = _clip(b + sum(wi * xi for wi, xi in zip(w, x, strict=True)), -30.0, 30.0)
+            err = 1.0 / (1.0 + math.exp(-z)) - y
+            grad_b += err
+            for j in range(k):
+                grad_w[j] += err * x[j]
+        b -= rate * grad_b / n
+        w = [wj - rate * (gj / n + l2 * wj) for wj, gj in zip(w, grad_w, strict=True)]
+    weights = {name: w[j] / scales[j] for j, name in enumerate(names)}
+    weights["intercept"] = b - sum(w[j] * means[j] / scales[j] for j in range(k))
+    return weights

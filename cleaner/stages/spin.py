@@ -1,0 +1,146 @@
+"""The spin stage: flag machine-spun substitutions with the likely original and the evidence.
+
+Article spinners republish news after swapping words for thesaurus synonyms, blind to sense
+(``lightning offensive`` -> ``thunder offensive``). For every content word the stage asks:
+is there a thesaurus neighbour (either direction, same inflection) that fits the words on
+*both* sides much better? Cheap signals first, the language model only where they point:
+
+1. candidates: WordNet, MyThes and Moby neighbours (:mod:`cleaner.spin.candidates`), plus
+   better-attested spellings of names and the document's dominant demonyms
+   (:mod:`cleaner.spin.entities`);
+2. prefilter: a trigram model's window gain and ``wordfreq`` frequencies
+   (:mod:`cleaner.spin.prefilter`); only positions above ``prefilter_gain`` go on;
+3. language model: SmolLM2-135M compares the windows with the word and with each of the
+   best ``max_candidates`` candidates (:mod:`cleaner.spin.lm`);
+4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score;
+5. known fingerprints (``rules/spin/*.yaml``) are flagged as such.
+
+It returns flags only; it never changes the text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from cleaner.model import Document, Flag
+from cleaner.registry import register
+from cleaner.spin import engine
+from cleaner.stages.base import Stage, StageConfig, StageResult
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+# Fitted by `bench/eval_spin.py --fit` on aeb-dev pages whose id starts with 0-3, spun by
+# bench/spinner.py; evaluated on the pages 4-7 (see bench/results/spin.md).
+FULL_WEIGHTS = {
+    "intercept": -4.0,
+    "ngram_gain": 0.25,
+    "lm_gain": 0.6,
+    "zipf_word": -0.3,
+    "zipf_lift": 0.3,
+    "sources": 0.4,
+    "ngram_fit": -0.1,
+}
+PREFILTER_WEIGHTS = {
+    "intercept": -4.0,
+    "ngram_gain": 0.35,
+    "zipf_word": -0.3,
+    "zipf_lift": 0.3,
+    "sources": 0.4,
+    "ngram_fit": -0.1,
+}
+
+
+class SpinConfig(StageConfig):
+    """Settings of the spin stage (section ``spin:`` of the config)."""
+
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="Lowest score a flag needs to be reported.")
+    use_lm: bool = Field(
+        default=True, description="Check suspect positions with the language model (slower, more precise)."
+    )
+    lm_budget: float = Field(
+        default=8.0,
+        gt=0.0,
+        description="Most positions per 100 words the language model checks (the best by prefilter score).",
+    )
+    prefilter_gain: float = Field(
+        default=1.0,
+        description="Least trigram gain (nats) of the best candidate for a position to be considered.",
+    )
+    max_candidates: int = Field(default=3, ge=1, description="Candidates per position the language model scores.")
+    left_words: int = Field(default=8, ge=1, description="Words of left context given to the language model.")
+    right_words: int = Field(default=3, ge=1, description="Words after the position scored with it.")
+    min_candidate_zipf: float = Field(
+        default=3.0, description="Least wordfreq Zipf frequency of a candidate original (rare words are not originals)."
+    )
+    threads: int = Field(
+        default=1,
+        ge=1,
+        description="CPU threads of the language model. 1, not 2: with the cores shared (other jobs, or "
+        "`--jobs 2`) llama.cpp's spinning threads ran 4.5x slower with 2 than with 1 (bench/results/spin-speed.md).",
+    )
+    entities: bool = Field(default=True, description="Flag names that are near-spellings of better-attested ones.")
+    fingerprints: Path = Field(
+        default=_ROOT / "rules" / "spin", description="Folder of fingerprint packs (`*.yaml`, phrase -> original)."
+    )
+    cache_dir: Path = Field(
+        default=_ROOT / ".cache" / "spin", description="Where the combined thesaurus index is cached."
+    )
+    full_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(FULL_WEIGHTS), description="Logistic weights when the LM checked the position."
+    )
+    prefilter_weights: dict[str, float] = Field(
+        default_factory=lambda: dict(PREFILTER_WEIGHTS), description="Logistic weights without the LM figure."
+    )
+
+
+@dataclass
+class _Resources:
+    """What the stage loads once per process (not pickled into workers)."""
+
+    detector: engine.Detector
+
+
+@register
+class SpinStage(Stage):
+    """Flag sense-blind synonym substitutions and inconsistent names."""
+
+    name: ClassVar[str] = "spin"
+    order: ClassVar[int] = 30
+    config_model: ClassVar[type[StageConfig]] = SpinConfig
+    needs_survey: ClassVar[bool] = True
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        super().__init__(config)
+        self.run_names: Counter[str] = Counter()
+        self._resources: _Resources | None = None
+
+    def survey(self, text: str) -> None:
+        """Count names over the whole run, so a spelling can be checked against other documents."""
+        self.run_names.update(engine.name_counts(text))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_resources"] = None
+        return state
+
+    def _detector(self) -> engine.Detector:
+        if self._resources is None:
+            assert isinstance(self.config, SpinConfig)
+            self._resources = _Resources(engine.Detector.load(engine.settings_from(self.config)))
+        return self._resources.detector
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        """Flags for the suspect spans of ``text``; no changes."""
+        detector = self._detector()
+        flags: list[Flag] = detector.detect(text, self.run_names)
+        result = StageResult(flags=flags)
+        result.stats["words"] = engine.word_count(text)
+        for flag in flags:
+            result.stats[f"flags_{flag.kind}"] += 1
+        result.stats["flags"] = len(flags)
+        return result

@@ -1,0 +1,43 @@
+"""Entity consistency on small real-looking texts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from cleaner.spin.entities import demonym_alternatives, name_counts, near_spellings, wordnet_demonyms
+from cleaner.spin.prefilter import load_zipf
+
+ZIPF = load_zipf()
+
+
+def test_rarer_spelling_of_a_name_is_suspect() -> None:
+    text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on."
+    alternatives = near_spellings(name_counts(text), Counter(), ZIPF)
+    assert alternatives["O’Brian"].better == "O’Brien"
+    assert "O’Brien" not in alternatives
+
+
+def test_run_counts_decide_between_two_rare_spellings() -> None:
+    doc = Counter({"Kean": 1, "Keen": 1})
+    run = Counter({"Kean": 6, "Keen": 1})
+    assert near_spellings(doc, run, ZIPF)["Keen"].better == "Kean"
+
+
+def test_common_word_pairs_and_inflections_are_left_alone() -> None:
+    text = "Iran and Iraq met. Austria and Australia too. The Azerbaijani army entered Azerbaijan’s capital."
+    assert near_spellings(name_counts(text), Counter(), ZIPF) == {}
+
+
+def test_possessive_is_not_part_of_the_name() -> None:
+    assert name_counts("Then Kean’s aide met Kean.") == Counter({"Kean": 2})
+
+
+def test_demonyms_from_wordnet_exclude_surnames() -> None:
+    known = wordnet_demonyms(Path("/usr/share/wordnet"))
+    if not known:
+        return
+    assert {"armenian", "iranian", "azerbaijani"} <= known
+    assert "pashinian" not in known
+    counts = Counter({"Armenian": 6, "Iranian": 1, "Pashinian": 1})
+    assert demonym_alternatives(counts, known) == {"Iranian": ["Armenian"]}
