@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     configs = {
         "after, keep_title: false (benchmark's definition)": BoilerplateConfig(keep_title=False),
         "after, default config": BoilerplateConfig(),
+        "after, classifier: false (rules and repeats only)": BoilerplateConfig(classifier=False),
     }
     print(f"{'input':<18} {'run':<52} {'P':>6} {'R':>6} {'F1':>6}")
     for name in SOURCES:
