@@ -126,7 +126,7 @@ class LineShape(NamedTuple):
     bullet: bool
     mean_word_len: float
     ends_ellipsis: bool
-    content: tuple[str, ...]
+    content: list[str]
 
     @property
     def prose(self) -> bool:
@@ -141,7 +141,7 @@ def shape_of(line: str) -> LineShape:
 
     >>> s = shape_of("The company said on Monday that it would cut 4,000 jobs.")
     >>> s.words, s.ends_sentence, s.prose, s.content
-    (12, True, True, ('company', 'monday', 'jobs'))
+    (12, True, True, ['company', 'monday', 'jobs'])
     >>> shape_of("Privacy | Terms | Contact").separators
     2
     """
@@ -176,7 +176,7 @@ def shape_of(line: str) -> LineShape:
         _BULLET.match(text) is not None,
         word_chars / max(1, n),
         ellipsis,
-        tuple(w for w in lowered if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit()),
+        [w for w in lowered if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit()],
     )
 
 
@@ -226,50 +226,49 @@ def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
 
 def document_features(lines: Sequence[str]) -> list[list[float] | None]:
     """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines."""
-    index = [i for i, line in enumerate(lines) if line.strip()]
+    blank = [not line.strip() for line in lines]
+    index = [i for i, is_blank in enumerate(blank) if not is_blank]
     shapes = [shape_of(lines[i]) for i in index]
     keys = [normalise(lines[i]) for i in index]
     counts = Counter(keys)
     start, end = main_block(shapes)
     words = [s.words for s in shapes]
-    total_words = max(1, sum(words))
-    block_words = sum(words[start:end])
-    max_words = max(words, default=1) or 1
     cum = [0, *accumulate(words)]
+    max_words = max(words, default=1) or 1
     prose = [1.0 if s.prose else 0.0 for s in shapes]
     around = prose_context(shapes)
     cohesion = block_cohesion([shape.content for shape in shapes], start, end)
     segments = segment_shares(shapes)
+    own = [_own(s) for s in shapes]
+    context = [[v[0], v[5], v[2]] for v in own]  # log words, stop density, ends a sentence
     n = len(shapes)
+    edge = [0.0, 0.0, 0.0]
+    document = [(cum[end] - cum[start]) / max(1, cum[-1]), math.log1p(n)]
     out: list[list[float] | None] = [None] * len(lines)
     for k, i in enumerate(index):
-        s = shapes[k]
-        prev = shapes[k - 1] if k > 0 else None
-        nxt = shapes[k + 1] if k + 1 < n else None
         gap = 0 if start <= k < end else (start - k if k < start else k - end + 1)
         gap_words = cum[start] - cum[k + 1] if k < start else cum[k] - cum[end] if k >= end else 0
         window = prose[max(0, k - 2) : k + 3]
         out[i] = [
-            *_own(s),
+            *own[k],
             k / max(1, n - 1),
             float(k == 0),
             float(k == n - 1),
             math.log1p(counts[keys[k]] - 1),
-            float(i > 0 and not lines[i - 1].strip()),
-            float(i + 1 < len(lines) and not lines[i + 1].strip()),
-            s.words / max_words,
-            *_context(prev),
-            *_context(nxt),
+            float(i > 0 and blank[i - 1]),
+            float(i + 1 < len(lines) and blank[i + 1]),
+            words[k] / max_words,
+            *(context[k - 1] if k > 0 else edge),
+            *(context[k + 1] if k + 1 < n else edge),
             sum(window) / len(window),
             float(gap == 0),
             math.log1p(gap),
             math.log1p(gap_words),
-            block_words / total_words,
-            math.log1p(n),
+            *document,
             *around[k],
             cohesion[k],
             segments[k],
-            float(s.ends_ellipsis),
+            float(shapes[k].ends_ellipsis),
         ]
     return out
 
@@ -394,9 +393,3 @@ def _own(s: LineShape) -> list[float]:
         float(s.bullet),
         s.mean_word_len,
     ]
-
-
-def _context(s: LineShape | None) -> list[float]:
-    if s is None:
-        return [0.0, 0.0, 0.0]
-    return [math.log1p(s.words), s.stop_density, float(s.ends_sentence)]
