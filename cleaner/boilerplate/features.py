@@ -228,7 +228,8 @@ def document_features(lines: Sequence[str]) -> list[list[float] | None]:
     """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines."""
     blank = [not line.strip() for line in lines]
     index = [i for i, is_blank in enumerate(blank) if not is_blank]
-    shapes = [shape_of(lines[i]) for i in index]
+    memo: dict[str, LineShape] = {}  # menus and share buttons repeat within a page
+    shapes = [memo.get(lines[i]) or memo.setdefault(lines[i], shape_of(lines[i])) for i in index]
     keys = [normalise(lines[i]) for i in index]
     counts = Counter(keys)
     start, end = main_block(shapes)
