@@ -8,7 +8,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
 2. **A repeated title**: a line equal to the line right before it (blank lines between
    allowed) goes (rule ``title.repeated`` for the first line, ``repeat.adjacent`` elsewhere).
 3. **Rule packs** (``rules/boilerplate/*.yaml``, :mod:`cleaner.boilerplate.rules`): a line a
-   ``drop`` rule matches goes, with that rule's id.
+   ``drop`` rule matches goes, with that rule's id; when that line is a heading ending in a
+   colon, the short lines listed right under it go too (``teaser.list``).
 4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
    (folded for case and digits) goes as ``corpus.repeated-line``.
 5. **The classifier** (:mod:`cleaner.boilerplate.features`,
@@ -157,6 +158,7 @@ class BoilerplateStage(Stage):
         drops = drop_adjacent_repeats(texts)
         found = match_rules(texts, self.drop_rules)
         drops |= {i: v for i, v in found.items() if i not in drops}
+        drops |= drop_teaser_lists(texts, drops)
         drops |= {i: v for i, v in self._repeated_in_corpus(texts).items() if i not in drops}
         if self.model is not None:
             title = _title_index(texts, drops) if self.settings.keep_title else None
@@ -259,6 +261,29 @@ def match_rules(texts: list[str], rules: tuple[Rule, ...]) -> Drops:
                 drops[i] = (rule.id, rule.description.strip())
                 break
     return drops
+
+
+def drop_teaser_lists(texts: list[str], drops: Drops, max_words: int = 20) -> Drops:
+    """The short lines right under a dropped heading that ends in a colon ("More Top Reads From X:").
+
+    The list may start after one blank line and runs until the next blank line or a line
+    longer than ``max_words``; lines already dropped keep their own rule.
+
+    >>> texts = ["Oil rose.", "More from us:", "", "Oil sold at a negative price!", "Gas slumps", "", "Next."]
+    >>> sorted(drop_teaser_lists(texts, {1: ("generic.read-more", "teaser")}))
+    [3, 4]
+    """
+    found: Drops = {}
+    for i in sorted(drops):
+        heading = texts[i].strip()
+        if not heading.endswith(":"):
+            continue
+        j = i + 2 if i + 1 < len(texts) and not texts[i + 1].strip() else i + 1
+        while j < len(texts) and texts[j].strip() and len(texts[j].split()) <= max_words:
+            if j not in drops:
+                found[j] = ("teaser.list", f"an item of the list under the boilerplate heading {heading!r}")
+            j += 1
+    return found
 
 
 def _title_index(texts: list[str], drops: Drops) -> int | None:

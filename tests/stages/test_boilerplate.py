@@ -194,3 +194,24 @@ def test_the_stage_pickles_for_worker_processes(stage: BoilerplateStage):
     copy = pickle.loads(pickle.dumps(stage))
     text = SEEDS[3].read_text(encoding="utf-8")
     assert run(copy, text)[0] == run(stage, text)[0]
+
+
+SHARED = ROOT.parent / "shared" / "data"
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(not (SHARED / "news-mojibake").is_dir(), reason="needs ../shared/data")
+def test_encoding_then_boilerplate_on_a_real_oilprice_article():
+    from cleaner.pipeline import clean_text
+
+    text = (SHARED / "news-mojibake" / "oilprice-article.txt").read_text(encoding="utf-8")
+    result = clean_text(text, stages=["encoding", "boilerplate"])
+    out = result.text
+    assert not any(line.startswith("Related:") for line in out.splitlines())
+    assert "More Top Reads" not in out
+    heading = text.splitlines().index("More Top Reads From Oilprice.com:")
+    assert not any(line.strip() and line in out for line in text.splitlines()[heading + 1 :])
+    # the paragraphs (long lines of running text, after the encoding repair) are all there
+    paragraphs = [line for line in out.splitlines() if len(line.split()) > 25]
+    assert len(paragraphs) >= 8
+    assert len(paragraphs) == sum(1 for line in text.splitlines() if len(line.split()) > 25)
