@@ -26,6 +26,7 @@ document go. Lines are never edited except for a metadata prefix.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,6 +165,8 @@ class BoilerplateStage(Stage):
             title = _title_index(texts, drops) if self.settings.keep_title else None
             found = classify_lines(texts, self.model, self.settings.threshold, keep=title)
             drops |= {i: v for i, v in found.items() if i not in drops}
+        # a line that goes whole takes its metadata prefix with it: one change, not two
+        result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
         result.changes += removal_changes(lines, drops)
         result.stats["lines_seen"] += sum(1 for t in texts if t.strip())
         result.stats["lines_dropped"] += len(drops)
@@ -202,6 +205,11 @@ class BoilerplateStage(Stage):
             if docs >= cfg.corpus_min_docs:
                 drops[i] = ("corpus.repeated-line", f"the same line is in {docs} documents of this run")
         return drops
+
+
+def _line_at(lines: list[Line], offset: int) -> int:
+    """The index of the line that holds ``offset``."""
+    return bisect_right([line.start for line in lines], offset) - 1
 
 
 def _chosen_packs(root: Path, names: tuple[str, ...] | None) -> list[Path]:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -215,3 +217,41 @@ def test_encoding_then_boilerplate_on_a_real_oilprice_article():
     paragraphs = [line for line in out.splitlines() if len(line.split()) > 25]
     assert len(paragraphs) >= 8
     assert len(paragraphs) == sum(1 for line in text.splitlines() if len(line.split()) > 25)
+
+
+LINES = st.sampled_from(
+    [
+        "",
+        " ",
+        "ADVERTISEMENT",
+        "Share this article",
+        "More:",
+        "Title Of The Story",
+        "The council met on Monday and voted to raise the budget by four percent next year.",
+        "date 2024-01-02 The council met.",
+        "• 3 minutes e-car sales collapse",
+        ".",
+        "Home\r",
+    ]
+)
+
+
+def longest_blank_run(text: str) -> int:
+    longest = current = 0
+    for line in text.splitlines():
+        current = current + 1 if not line.strip() else 0
+        longest = max(longest, current)
+    return longest
+
+
+@given(st.lists(LINES, max_size=30), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_any_text_is_processed_and_the_edits_revert(stage: BoilerplateStage, lines: list[str], final_newline: bool):
+    text = "\n".join(lines) + ("\n" if final_newline and lines else "")
+    out, trace, info = run(stage, text)
+    assert apply_edits(text, trace.edits) == out
+    assert revert_edits(out, trace.edits) == text
+    assert longest_blank_run(out) <= longest_blank_run(text)
+    if text[:1].strip():
+        assert out == "" or out[:1].strip(), "removals must not leave the text starting with a blank line"
+    assert info["stats"]["lines_dropped"] <= info["stats"]["lines_seen"]
