@@ -255,3 +255,15 @@ def test_any_text_is_processed_and_the_edits_revert(stage: BoilerplateStage, lin
     if text[:1].strip():
         assert out == "" or out[:1].strip(), "removals must not leave the text starting with a blank line"
     assert info["stats"]["lines_dropped"] <= info["stats"]["lines_seen"]
+
+
+def test_the_compiled_model_agrees_with_walking_its_trees(stage: BoilerplateStage):
+    from cleaner.boilerplate.features import document_features
+
+    model = stage.model
+    assert model is not None and len(model.trees) > 0
+    text = next(p for p in SEEDS if p.name.startswith("003")).read_text(encoding="utf-8")
+    for x in document_features(text.split("\n")):
+        if x is not None:
+            walked = model.base + sum(tree.score(x) for tree in model.trees)
+            assert model.margin(x) == pytest.approx(walked, abs=1e-9)
