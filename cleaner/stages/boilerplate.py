@@ -13,8 +13,10 @@ The stage works on lines of the text as the encoding stage left it. In this orde
 4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
    (folded for case and digits) goes as ``corpus.repeated-line``.
 5. **The classifier** (:mod:`cleaner.boilerplate.features`,
-   :mod:`cleaner.boilerplate.classifier`): every other line goes when the model gives it
-   less than ``threshold`` probability of being article text (``generic.classifier``).
+   :mod:`cleaner.boilerplate.classifier`): every other line gets the model's probability
+   of being article text. Below ``sure_boilerplate`` it goes, at or above ``sure_article``
+   it stays, and in between its nearest sure neighbours decide when they agree
+   (jusText's context step), else ``threshold`` (``generic.classifier``).
    The title (the first line no rule dropped) stays when ``keep_title`` is on.
 
 Every dropped line is one change that removes the line with its line break, so no blank
@@ -28,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +70,16 @@ class BoilerplateConfig(StageConfig):
         le=1.0,
         description="Drop a line whose probability of being article text is below this. 0.4 had the best "
         "cross-validated F1 on the AEB development pages (scripts/train_boilerplate.py).",
+    )
+    sure_boilerplate: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Below this probability a line is surely boilerplate; between this and `sure_article` its "
+        "sure neighbours decide (jusText's context step), and the threshold only when they disagree.",
+    )
+    sure_article: float = Field(
+        default=0.6, ge=0.0, le=1.0, description="At or above this probability a line is surely article text."
     )
     keep_title: bool = Field(
         default=True, description="Keep the first line (the title) whatever the classifier says; rules still apply."
@@ -163,7 +176,9 @@ class BoilerplateStage(Stage):
         drops |= {i: v for i, v in self._repeated_in_corpus(texts).items() if i not in drops}
         if self.model is not None:
             title = _title_index(texts, drops) if self.settings.keep_title else None
-            found = classify_lines(texts, self.model, self.settings.threshold, keep=title)
+            cfg = self.settings
+            band = (cfg.sure_boilerplate, cfg.threshold, cfg.sure_article)
+            found = classify_lines(texts, self.model, band, keep=title, skip=drops)
             drops |= {i: v for i, v in found.items() if i not in drops}
         # a line that goes whole takes its metadata prefix with it: one change, not two
         result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
@@ -299,19 +314,51 @@ def _title_index(texts: list[str], drops: Drops) -> int | None:
     return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
 
 
-def classify_lines(texts: list[str], model: LineClassifier, threshold: float, keep: int | None = None) -> Drops:
-    """The lines the classifier gives less than ``threshold`` probability of being article text.
+def classify_lines(
+    texts: list[str],
+    model: LineClassifier,
+    band: tuple[float, float, float],
+    keep: int | None = None,
+    skip: Collection[int] = (),
+) -> Drops:
+    """The lines the classifier finds to be boilerplate, after jusText's context step.
 
-    Line ``keep`` (the title) is never dropped.
+    ``band`` is ``(sure_boilerplate, threshold, sure_article)``. A line below the first
+    figure goes and one at or above the last stays; a line in between takes the side of
+    its nearest sure neighbours when both agree (the document's edges count as
+    boilerplate), else the threshold decides. Lines in ``skip`` (already dropped by a rule)
+    are neither decided nor used as neighbours; line ``keep`` (the title) always stays.
     """
+    low, threshold, high = band
+    features = enumerate(document_features(texts))
+    prob = {i: model.probability(x) for i, x in features if x is not None and i not in skip}
+    order = list(prob)
+    sure = [("boilerplate" if prob[i] < low else "article" if prob[i] >= high else None) for i in order]
+    before = _nearest_sure(sure)
+    after = _nearest_sure(sure[::-1])[::-1]
     drops: Drops = {}
-    for i, x in enumerate(document_features(texts)):
-        if x is None or i == keep:
+    for k, i in enumerate(order):
+        p = prob[i]
+        side = sure[k] or (before[k] if before[k] == after[k] else None)
+        if i == keep or side == "article" or (side is None and p >= threshold):
             continue
-        p = model.probability(x)
-        if p < threshold:
-            drops[i] = ("generic.classifier", f"line classifier: {p:.2f} probability of article text")
+        why = "" if sure[k] else f", and the nearest sure lines around it are {side or 'mixed'}"
+        drops[i] = ("generic.classifier", f"line classifier: {p:.2f} probability of article text{why}")
     return drops
+
+
+def _nearest_sure(sure: list[str | None]) -> list[str]:
+    """For each position, the last sure label before it (``boilerplate`` at the start).
+
+    >>> _nearest_sure(["article", None, "boilerplate", None])
+    ['boilerplate', 'article', 'article', 'boilerplate']
+    """
+    out, last = [], "boilerplate"
+    for label in sure:
+        out.append(last)
+        if label is not None:
+            last = label
+    return out
 
 
 def removal_changes(lines: list[Line], drops: Drops) -> list[Change]:
