@@ -24,8 +24,14 @@ MODEL_GLOB = "*.gguf"
 class ContinuationScorer(Protocol):
     """What the stage needs of a language model."""
 
-    def continuation_logprobs(self, left: str, continuations: Sequence[str]) -> list[float]:
-        """``log P(continuation | left)`` in nats for each continuation."""
+    def continuation_logprobs(
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+    ) -> list[float | None]:
+        """``log P(continuation | left)`` in nats for each continuation.
+
+        With ``shortlist``, the first continuation and the ``shortlist`` others whose first
+        token the model likes best after ``left`` are scored; the rest are ``None``.
+        """
         ...
 
 
@@ -85,8 +91,17 @@ class LlamaScorer:
         """The model's tokens for ``text``."""
         return list(self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False))
 
-    def continuation_logprobs(self, left: str, continuations: Sequence[str]) -> list[float]:
-        """``log P(continuation | left)`` for each continuation, the left context evaluated once."""
+    def continuation_logprobs(
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+    ) -> list[float | None]:
+        """``log P(continuation | left)`` per continuation, the left context evaluated once.
+
+        The shortlist costs nothing extra: the next-token distribution after ``left`` is
+        there anyway, so every candidate's first token is ranked by it before the few best
+        are scored in full (the model's own pick among the thesaurus candidates).
+        """
+        import numpy as np
+
         llm = self._llm
         prefix = self.tokens("\n" + left)
         tails = [self.tokens(c) for c in continuations]
@@ -95,8 +110,15 @@ class LlamaScorer:
         llm.reset()  # type: ignore[no-untyped-call]
         llm.eval(prefix)
         last_row = llm.scores[len(prefix) - 1].copy()
-        results = []
-        for tail in tails:
+        chosen = set(range(len(tails)))
+        if shortlist is not None and len(tails) > shortlist + 1:
+            first = np.asarray([last_row[t[0]] for t in tails[1:]])
+            chosen = {0} | {1 + int(i) for i in np.argsort(-first)[:shortlist]}
+        results: list[float | None] = []
+        for index, tail in enumerate(tails):
+            if index not in chosen:
+                results.append(None)
+                continue
             llm.n_tokens = len(prefix)
             llm.eval(tail)
             total = log_softmax_at(last_row, tail[0])

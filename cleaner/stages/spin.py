@@ -34,24 +34,25 @@ from cleaner.stages.base import Stage, StageConfig, StageResult
 
 _ROOT = Path(__file__).resolve().parents[2]
 
-# Fitted by `bench/eval_spin.py --fit` on aeb-dev pages whose id starts with 0-3, spun by
-# bench/spinner.py; evaluated on the pages 4-7 (see bench/results/spin.md).
+# Fitted by `bench/eval_spin.py --fit --pages 8` (8 aeb-dev pages whose id starts with 0-3,
+# spun by bench/spinner.py: 1,162 suspects, 185 of them spun, 376 checked by the LM) and
+# evaluated on pages 4-7 (bench/results/spin.md).
 FULL_WEIGHTS = {
-    "intercept": -4.0,
-    "ngram_gain": 0.25,
-    "lm_gain": 0.6,
-    "zipf_word": -0.3,
-    "zipf_lift": 0.3,
-    "sources": 0.4,
-    "ngram_fit": -0.1,
+    "intercept": -9.4,
+    "ngram_gain": 0.089,
+    "lm_gain": 0.397,
+    "zipf_word": 0.59,
+    "zipf_lift": 0.911,
+    "sources": 0.485,
+    "ngram_fit": -0.114,
 }
 PREFILTER_WEIGHTS = {
-    "intercept": -4.0,
-    "ngram_gain": 0.35,
-    "zipf_word": -0.3,
-    "zipf_lift": 0.3,
-    "sources": 0.4,
-    "ngram_fit": -0.1,
+    "intercept": -5.05,
+    "ngram_gain": 0.324,
+    "zipf_word": -0.137,
+    "zipf_lift": 0.362,
+    "sources": 0.522,
+    "ngram_fit": -0.071,
 }
 
 
@@ -63,7 +64,7 @@ class SpinConfig(StageConfig):
         default=True, description="Check suspect positions with the language model (slower, more precise)."
     )
     lm_budget: float = Field(
-        default=8.0,
+        default=15.0,
         gt=0.0,
         description="Most positions per 100 words the language model checks (the best by prefilter score).",
     )
@@ -71,7 +72,15 @@ class SpinConfig(StageConfig):
         default=1.0,
         description="Least trigram gain (nats) of the best candidate for a position to be considered.",
     )
-    max_candidates: int = Field(default=3, ge=1, description="Candidates per position the language model scores.")
+    max_candidates: int = Field(
+        default=3, ge=1, description="Candidates per position the language model scores in full."
+    )
+    lm_shortlist_from: int = Field(
+        default=12,
+        ge=1,
+        description="Candidates (best by trigram gain and thesaurus agreement) the language model "
+        "ranks by its next-token probability to pick those it scores in full.",
+    )
     left_words: int = Field(default=8, ge=1, description="Words of left context given to the language model.")
     right_words: int = Field(default=3, ge=1, description="Words after the position scored with it.")
     min_candidate_zipf: float = Field(

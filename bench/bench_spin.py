@@ -1,0 +1,68 @@
+"""`make bench` for the spin stage: words per second and peak memory, and the speed/accuracy trade-off.
+
+The detector (thesaurus index, trigram model, LM) is loaded once; its load time is reported
+apart. Each row runs the same spun aeb-dev test pages with a different language-model budget
+(checks per 100 words; "off" = prefilter and thesaurus only), and gives words/s with
+precision and recall at the default threshold. ``--pages N`` (default 6) sets the sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bench.common import aeb_texts, machine, write_section
+from bench.eval_spin import score_pages, spin_page, split_pages
+from bench.spinner import Spinner
+from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.stages.spin import SpinConfig
+
+BUDGETS: tuple[float | None, ...] = (None, 2.0, 4.0, 8.0, 16.0)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=6)
+    args = parser.parse_args(argv)
+
+    pages = aeb_texts("ground-truth")
+    _, test_ids = split_pages(pages, args.pages)
+    spinner = Spinner()
+    spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
+    words = sum(word_count(t) for t, _ in spun)
+    base = settings_from(SpinConfig())
+    started = time.perf_counter()
+    detector = Detector.load(base)
+    load_seconds = time.perf_counter() - started
+    lm = detector.lm
+    rows = []
+    for budget in BUDGETS:
+        detector.lm = lm if budget is not None else None
+        detector.settings = replace(base, lm_budget=budget or base.lm_budget)
+        started = time.perf_counter()
+        flags = [detector.detect(text) for text, _ in spun]
+        seconds = time.perf_counter() - started
+        m = score_pages(spun, flags, base.threshold)
+        label = "off" if budget is None else f"{budget:g}"
+        rows.append(f"| {label} | {words / seconds:.0f} | {m['precision']:.3f} | {m['recall']:.3f} |")
+        print(rows[-1], flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        "## Spin stage: speed",
+        "",
+        f"Measured by `bench/bench_spin.py` on {machine()}.",
+        f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM threads {base.threads}.",
+        f"Load once per process: {load_seconds:.1f} s; peak RSS of the process {peak:.0f} MiB.",
+        "",
+        "| LM checks per 100 words | words/s | precision | recall |",
+        "|---|---|---|---|",
+        *rows,
+    ]
+    write_section("spin-speed", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The spin stage: config, flags and their fields, pickling, run-wide name counts.
+
+The language model is replaced by a small fake here (it prefers the words it is told to);
+tests/spin/test_lm.py and tests/integration/test_spin_seed.py use the real one.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from cleaner.model import Document
+from cleaner.spin.engine import Detector, settings_from
+from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
+
+
+class PreferringLM:
+    """A fake LM: a continuation containing one of ``liked`` scores 8 nats better."""
+
+    def __init__(self, liked: set[str]) -> None:
+        self.liked = liked
+        self.calls = 0
+
+    def continuation_logprobs(
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+    ) -> list[float | None]:
+        self.calls += 1
+        return [-20.0 + (8.0 if any(w in c.split() for w in self.liked) else 0.0) for c in continuations]
+
+
+@pytest.fixture(scope="module")
+def offline_detector() -> Detector:
+    if not Path("/usr/share/wordnet").is_dir():
+        pytest.skip("wordnet-base is not installed (make setup)")
+    return Detector.load(settings_from(SpinConfig(use_lm=False)))
+
+
+def stage_with(detector: Detector, lm: PreferringLM | None, **config: object) -> SpinStage:
+    stage = SpinStage(SpinConfig(**config))  # type: ignore[arg-type]
+    detector.lm = lm
+    detector.settings = settings_from(stage.config)
+    stage._resources = _Resources(detector)
+    return stage
+
+
+TEXT = "Officials said the harmony talks between the two countries would resume next week in Geneva."
+
+
+def test_unknown_setting_is_rejected() -> None:
+    with pytest.raises(ValidationError):
+        SpinConfig(treshold=0.5)  # type: ignore[call-arg]
+
+
+def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) -> None:
+    lm = PreferringLM({"peace"})
+    stage = stage_with(offline_detector, lm)
+    result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
+    assert result.changes == []
+    flags = [f for f in result.flags if f.text == "harmony"]
+    assert len(flags) == 1
+    flag = flags[0]
+    assert (flag.kind, flag.stage) == ("spin", "spin")
+    assert TEXT[flag.start : flag.end] == "harmony"
+    assert flag.suggestions[0] == "peace"
+    assert 0.5 <= flag.score <= 1.0
+    assert flag.evidence["lm_gain"] == pytest.approx(8.0)
+    assert "peace" in flag.message
+    assert result.stats["flags"] == len(result.flags)
+
+
+def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> None:
+    lm = PreferringLM({"harmony"})
+    stage = stage_with(offline_detector, lm)
+    result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
+    assert [f for f in result.flags if f.text == "harmony"] == []
+    assert lm.calls > 0
+
+
+def test_lm_budget_bounds_the_checks(offline_detector: Detector) -> None:
+    lm = PreferringLM(set())
+    stage = stage_with(offline_detector, lm, lm_budget=0.1)
+    stage.process(TEXT * 3, Document(id="t", source="-", text=TEXT * 3))
+    assert lm.calls == 1
+
+
+def test_stage_pickles_without_its_models(offline_detector: Detector) -> None:
+    stage = stage_with(offline_detector, None)
+    stage.survey("Mr Kean spoke. Kean left.")
+    copy = pickle.loads(pickle.dumps(stage))
+    assert copy._resources is None
+    assert copy.run_names["Kean"] == 2
+
+
+def test_misspelled_name_is_an_entity_flag(offline_detector: Detector) -> None:
+    text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. O’Brien left."
+    lm = PreferringLM({"O’Brien"})
+    stage = stage_with(offline_detector, lm)
+    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
+    assert [(f.text, f.suggestions[0]) for f in flags] == [("O’Brian", "O’Brien")]
+    assert flags[0].evidence["edit_distance"] == 1
