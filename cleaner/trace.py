@@ -15,6 +15,7 @@ an edit that no longer exists in the output cannot be accepted or rejected on it
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -78,11 +79,12 @@ class Trace:
         real = _check_changes(self.text, changes)
         if not real:
             return
-        spans = [_Span(s, e, edit=ed) for ed, (s, e) in zip(self.edits, self._current_spans(), strict=True)]
+        where = _SpanMap(self.edits)
+        spans = [_Span(s, e, edit=ed) for ed, s, e in zip(self.edits, where.starts, where.ends, strict=True)]
         spans += [_Span(c.start, c.end, change=c) for c in real]
         spans.sort(key=lambda sp: (sp.start, sp.end, sp.change is not None))
         self._flags = [self._shift_flag(flag, real) for flag in self._flags]
-        self.edits = [edit for group in _groups(spans) for edit in self._merge(stage, group)]
+        self.edits = [edit for group in _groups(spans) for edit in self._merge(stage, group, where)]
         self.text = _splice(self.text, [(c.start, c.end, c.after) for c in real])
 
     def add_flags(self, flags: Iterable[Flag]) -> None:
@@ -91,39 +93,19 @@ class Trace:
 
     def flags(self) -> list[Flag]:
         """The flags with their spans in the current text and, where they map, in the input."""
-        spans = self._current_spans()
-        return [self._locate(flag, spans) for flag in sorted(self._flags, key=lambda f: (f.start, f.end))]
+        where = _SpanMap(self.edits)
+        return [self._locate(flag, where) for flag in sorted(self._flags, key=lambda f: (f.start, f.end))]
 
     # -- internals -------------------------------------------------------------------------
 
-    def _current_spans(self) -> list[tuple[int, int]]:
-        spans, delta = [], 0
-        for edit in self.edits:
-            start = edit.source_start + delta
-            spans.append((start, start + len(edit.after)))
-            delta += len(edit.after) - len(edit.before)
-        return spans
-
-    def _to_source(self, position: int, spans: list[tuple[int, int]], side: str = "start") -> int:
-        """Map a current position to the input; inside an edit it snaps to the edit's edge."""
-        delta = 0
-        for edit, (start, end) in zip(self.edits, spans, strict=True):
-            if start < position < end:
-                return edit.source_start if side == "start" else edit.source_end
-            if end > position:
-                break
-            delta += len(edit.after) - len(edit.before)
-        return position - delta
-
-    def _merge(self, stage: str, group: list[_Span]) -> list[Edit]:
+    def _merge(self, stage: str, group: list[_Span], where: _SpanMap) -> list[Edit]:
         changes = [sp.change for sp in group if sp.change is not None]
         old = [sp.edit for sp in group if sp.edit is not None]
         if not changes:
             return old
-        spans = self._current_spans()
         start, end = min(sp.start for sp in group), max(sp.end for sp in group)
-        src_start = min([e.source_start for e in old] + [self._to_source(c.start, spans, "start") for c in changes])
-        src_end = max([e.source_end for e in old] + [self._to_source(c.end, spans, "end") for c in changes])
+        src_start = min([e.source_start for e in old] + [where.to_source(c.start, "start") for c in changes])
+        src_end = max([e.source_end for e in old] + [where.to_source(c.end, "end") for c in changes])
         after = _splice(self.text[start:end], [(c.start - start, c.end - start, c.after) for c in changes])
         reason = "; ".join(dict.fromkeys(c.reason for c in changes))
         if old:
@@ -147,17 +129,41 @@ class Trace:
             return flag
         return flag.model_copy(update={"start": new_start, "end": new_end})
 
-    def _locate(self, flag: Flag, spans: list[tuple[int, int]]) -> Flag:
-        inside_edit = any(flag.start < e and s < flag.end for s, e in spans)
+    def _locate(self, flag: Flag, where: _SpanMap) -> Flag:
         update: dict[str, object] = {"text": self.text[flag.start : flag.end]}
-        if inside_edit:
+        if where.overlaps(flag.start, flag.end):
             update |= {"source_start": None, "source_end": None}
         else:
-            update |= {
-                "source_start": self._to_source(flag.start, spans),
-                "source_end": self._to_source(flag.end, spans),
-            }
+            update |= {"source_start": where.to_source(flag.start), "source_end": where.to_source(flag.end)}
         return flag.model_copy(update=update)
+
+
+class _SpanMap:
+    """Where each edit's ``after`` stands in the current text, for mapping positions to the input."""
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self.edits = edits
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.shift_before = [0]  # shift_before[i]: how much edits[:i] lengthened the text
+        for edit in edits:
+            start = edit.source_start + self.shift_before[-1]
+            self.starts.append(start)
+            self.ends.append(start + len(edit.after))
+            self.shift_before.append(self.shift_before[-1] + len(edit.after) - len(edit.before))
+
+    def to_source(self, position: int, side: str = "start") -> int:
+        """Map a current position to the input; strictly inside an edit it snaps to the edit's edge."""
+        index = bisect.bisect_right(self.ends, position)  # edits[:index] end at or before position
+        if index < len(self.edits) and self.starts[index] < position:
+            edit = self.edits[index]
+            return edit.source_start if side == "start" else edit.source_end
+        return position - self.shift_before[index]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` shares a character with text some edit produced."""
+        index = bisect.bisect_right(self.ends, start)
+        return index < len(self.edits) and self.starts[index] < end
 
 
 def _groups(spans: list[_Span]) -> list[list[_Span]]:
