@@ -99,6 +99,12 @@ class Trace:
     # -- internals -------------------------------------------------------------------------
 
     def _merge(self, stage: str, group: list[_Span], where: _SpanMap) -> list[Edit]:
+        if len(group) == 1:  # the common case, kept cheap: a page can have hundreds of edits
+            only = group[0]
+            if only.edit is not None:
+                return [only.edit]
+            assert only.change is not None
+            return [self._edit(stage, only.change, where)]
         changes = [sp.change for sp in group if sp.change is not None]
         old = [sp.edit for sp in group if sp.edit is not None]
         if not changes:
@@ -121,6 +127,19 @@ class Trace:
                 reason=reason,
             )
         ]
+
+    def _edit(self, stage: str, change: Change, where: _SpanMap) -> Edit:
+        """The edit for a change that touches no earlier edit."""
+        start, end = where.to_source(change.start, "start"), where.to_source(change.end, "end")
+        return Edit(
+            stage=stage,
+            rule=change.rule,
+            source_start=start,
+            source_end=end,
+            before=self.source[start:end],
+            after=change.after,
+            reason=change.reason,
+        )
 
     def _shift_flag(self, flag: Flag, changes: list[Change]) -> Flag:
         new_start = _map_position(flag.start, changes, side="start")
