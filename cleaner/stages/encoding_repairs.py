@@ -240,7 +240,9 @@ def remove_invisible_characters(line: str) -> list[Change]:
     return [Change(m.start(), m.end(), "", "invisible_char", reason) for m in _INVISIBLE.finditer(line)]
 
 
-_SPACE_RUN = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f]+")
+# Runs of two or more spaces, or a single odd one: a lone plain space never needs work, and
+# skipping it keeps this cheap on ordinary lines.
+_SPACE_RUN = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f]{2,}|[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 # Spaces that forbid a line break: a lone one between visible characters is a typographic
 # choice of the publisher ("10 km", "M. Dupont", French "« oui »").
