@@ -313,6 +313,9 @@ class LanguageToolServer:
             msg = f"the LanguageTool server did not start: {exc}{self._log_tail()}"
             self.stop()
             raise FatalError(msg) from None
+        except BaseException:  # Ctrl-C while starting: leave no server behind
+            self.stop()
+            raise
         self.start_seconds = time.monotonic() - started
         log.info("LanguageTool %s ready at %s in %.1f s", self.version, self.url, self.start_seconds)
         self._watchdog = threading.Thread(target=self._watch, args=(java,), name="languagetool-watchdog", daemon=True)
