@@ -78,9 +78,10 @@ _STEP_REASONS = {
 
 # A line needs ftfy only if it has a non-ASCII or control character or "&" (an HTML entity):
 # on other ASCII text every ftfy fix is the identity (tests/stages/test_encoding.py checks it).
-_NEEDS_FTFY = re.compile(r"[^\t\x20-\x7e]|&")
+_NEEDS_FTFY = re.compile(r"[^\t\x20-\x25\x27-\x7e]")  # not printable ASCII, or &
 # A line needs any work at all if it needs ftfy or has what a repair looks for.
-_NEEDS_WORK = re.compile(r"[^\t\x20-\x7e]|[&#]|- |  |\s$")
+# One character class (fast in `re`) for anything but plain printable ASCII, or & and #.
+_UNUSUAL_CHAR = re.compile(r"[^\t\x20-\x22\x24\x25\x27-\x7e]")
 _BLANK = re.compile(r"\s*")
 _MAX_ROUNDS = 3
 
@@ -165,7 +166,7 @@ class EncodingStage(Stage):
         self, line: str, ftfy_config: ftfy.TextFixerConfig | None, stats: Counter[str]
     ) -> tuple[str, list[Change]]:
         """The repaired line and its changes (in the line's coordinates)."""
-        if not _NEEDS_WORK.search(line):
+        if not _needs_work(line):
             return line, []
         trace = Trace(line)
         stats["lines_ftfy"] += bool(ftfy_config and _NEEDS_FTFY.search(line))
@@ -182,6 +183,15 @@ class EncodingStage(Stage):
         if trace.edits:
             stats["lines_changed"] += 1
         return trace.text, [Change(e.source_start, e.source_end, e.after, e.rule, e.reason) for e in trace.edits]
+
+
+def _needs_work(line: str) -> bool:
+    """Whether ftfy or a repair could change ``line`` (most lines of a page it could not).
+
+    >>> _needs_work("A plain line."), _needs_work("Nagorno- Karabakh"), _needs_work("todayâ€™s")
+    (False, True, True)
+    """
+    return bool(_UNUSUAL_CHAR.search(line)) or "- " in line or "  " in line or line[-1:].isspace()
 
 
 def _line_repairs(settings: EncodingConfig) -> list[LineRepair]:
