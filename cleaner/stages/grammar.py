@@ -20,9 +20,7 @@ document that still cannot be checked fails with the reason, and the others go o
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,13 @@ from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.stages.grammar_cache import MatchCache
+from cleaner.stages.grammar_text import (
+    capitalised_words,
+    is_recurring_name,
+    safe_fixes,
+    split_paragraphs,
+    unknown_word_share,
+)
 from cleaner.trace import Change
 
 __all__ = ["GrammarConfig", "GrammarStage", "capitalised_words", "split_paragraphs", "unknown_word_share"]
@@ -53,10 +58,6 @@ __all__ = ["GrammarConfig", "GrammarStage", "capitalised_words", "split_paragrap
 # How long to wait for a server we did not start (``server_url``) to answer again before
 # failing a document: nobody restarts it, so waiting longer would only slow a broken run.
 EXTERNAL_SERVER_WAIT = 10.0
-
-# Below this many words a document's language is not judged by its unknown words: a couple
-# of names would make a large share.
-MIN_WORDS_TO_JUDGE_LANGUAGE = 30
 
 # LanguageTool's English categories (ids from language-en's grammar.xml and Java rules).
 DEFAULT_KINDS = {
@@ -156,85 +157,6 @@ class GrammarConfig(StageConfig):
             picky=self.picky,
             timeout=self.request_timeout,
         )
-
-
-# -- pure helpers --------------------------------------------------------------------------
-
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
-
-
-def split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """The paragraphs of ``text`` (separated by blank lines) with their offsets; blank ones are left out.
-
-    >>> list(split_paragraphs("One.\\n\\n  \\nTwo\\nlines.\\n"))
-    [(0, 'One.'), (9, 'Two\\nlines.\\n')]
-    """
-    start = 0
-    for brk in _PARAGRAPH_BREAK.finditer(text):
-        if text[start : brk.start()].strip():
-            yield start, text[start : brk.start()]
-        start = brk.end()
-    if text[start:].strip():
-        yield start, text[start:]
-
-
-def capitalised_words(text: str) -> Counter[str]:
-    """How often each capitalised run of letters occurs in ``text``.
-
-    >>> capitalised_words("Karabakh and Nagorno-Karabakh; O'Brien.")
-    Counter({'Karabakh': 2, 'Nagorno': 1, 'O': 1, 'Brien': 1})
-    """
-    return Counter(w for w in _LETTER_RUN.findall(text) if w[0].isupper())
-
-
-def is_recurring_name(word: str, counts: Counter[str], threshold: int) -> bool:
-    """Whether a flagged ``word`` is capitalised and each of its capitalised parts occurs ``threshold`` times.
-
-    >>> counts = Counter({"Sarkisian": 3, "Rafik": 1})
-    >>> is_recurring_name("Sarkisian's", counts, 2), is_recurring_name("Rafik", counts, 2)
-    (True, False)
-    >>> is_recurring_name("sarkisian", counts, 2)  # lower case: a word, not a name
-    False
-    """
-    parts = [p for p in _LETTER_RUN.findall(word) if p[0].isupper()]
-    if threshold <= 0 or not word[:1].isupper() or not parts:
-        return False
-    return all(counts[p] >= threshold for p in parts)
-
-
-def unknown_word_share(text: str, matches: list[LTMatch]) -> float:
-    """The share of the words of ``text`` that LanguageTool's speller did not know (0 for no words).
-
-    >>> text = "Olá a todos " * 10
-    >>> unknown_word_share(text, [LTMatch(i, i + 3, "R", "TYPOS", "misspelling", "", ()) for i in range(0, 120, 12)])
-    0.3333333333333333
-    >>> unknown_word_share("Olá a todos", [LTMatch(0, 3, "R", "TYPOS", "misspelling", "", ())])  # too short to judge
-    0.0
-    """
-    words = len(_LETTER_RUN.findall(text))
-    if words < MIN_WORDS_TO_JUDGE_LANGUAGE:
-        return 0.0
-    return sum(1 for m in matches if m.issue_type == "misspelling") / words
-
-
-def safe_fixes(matches: list[LTMatch], rules: tuple[str, ...]) -> list[LTMatch]:
-    """The matches that may be applied: a listed rule, exactly one suggestion, no overlap with another.
-
-    >>> m = LTMatch(0, 5, "ENGLISH_WORD_REPEAT_RULE", "MISC", "duplication", "repeated", ("He",))
-    >>> [f.start for f in safe_fixes([m], ("ENGLISH_WORD_REPEAT_RULE",))]
-    [0]
-    >>> safe_fixes([m], ())  # rule not listed
-    []
-    """
-    chosen: list[LTMatch] = []
-    for match in sorted(matches, key=lambda m: (m.start, m.end)):
-        if match.rule_id not in rules or len(match.replacements) != 1:
-            continue
-        if chosen and chosen[-1].end > match.start:
-            continue
-        chosen.append(match)
-    return chosen
 
 
 # -- the stage -----------------------------------------------------------------------------
