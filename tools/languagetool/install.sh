@@ -29,8 +29,8 @@ done
 
 echo "languagetool: installing the LanguageTool server jars into $lib (English only, about 80 MB)"
 start=$(date +%s)
-tmp="$here/lib.tmp"
-rm -rf "$tmp"
+tmp="$here/target/lib.tmp"  # target/ is gitignored, like lib/
+rm -rf "$tmp" && mkdir -p "$here/target"
 copy=(-Dstyle.color=never dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime)
 if ! mvn -q -B -o -f "$here/pom.xml" "$@" "${copy[@]}" >/dev/null 2>&1; then
     echo "languagetool: not all jars are in Maven's local repository; downloading from Maven Central"
