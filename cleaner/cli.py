@@ -1,7 +1,7 @@
 """The command line: ``cleaner run INPUT... --out DIR``; argument parsing and printing only.
 
 Exit codes: 0 every document processed, 1 some documents failed (they are listed in the
-report with the reason), 2 usage or configuration error.
+report with the reason), 2 usage or configuration error, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cleaner.errors import CleanerError, ConfigError, FatalError
+from cleaner.errors import ConfigError, FatalError
 from cleaner.inputs import STDIN, InputFailure, check_inputs, iter_documents
 from cleaner.model import Document, DocumentResult, Summary
 from cleaner.pipeline import Pipeline
@@ -25,7 +25,7 @@ from cleaner.registry import stage_names
 from cleaner.report.writer import RunWriter
 from cleaner.review.commands import add_commands, dispatch
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 PROGRESS_AFTER_SECONDS = 2.0  # short runs finish before a bar would be any use
 console = Console(stderr=True)
 
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="YAML file merged over the default configuration")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; output is identical)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    run.add_argument(
+        "--grammar-server", metavar="URL", help="use a running LanguageTool server (see `cleaner grammar-server`)"
+    )
+    serve = commands.add_parser("grammar-server", help="keep one LanguageTool server up for many runs")
+    serve.add_argument("--port", type=int, default=8081, help="port on 127.0.0.1 (default 8081)")
     add_commands(commands)
     return parser
 
@@ -50,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "grammar-server":
+            from cleaner.languagetool import serve_forever  # Java and LanguageTool only when asked for
+
+            return serve_forever(args.port)
         code = dispatch(args)
         if code is not None:
             return code
@@ -59,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FatalError as exc:
         console.print(f"[red]fatal:[/red] {exc}\nOutputs written so far are kept.", highlight=False)
         return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        console.print("interrupted; outputs written so far are kept, the report was not written", highlight=False)
+        return EXIT_INTERRUPTED
     return EXIT_USAGE
 
 
@@ -82,7 +94,8 @@ def _run(args: argparse.Namespace) -> int:
     inputs = check_inputs(args.inputs)
     _check_out_dir(args.out, inputs)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
-    pipeline = Pipeline(stages=stages, config_path=args.config)
+    overrides = {"grammar": {"server_url": args.grammar_server}} if args.grammar_server else None
+    pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
     stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
     if pipeline.needs_survey:
         pipeline.survey(d.text for d in iter_documents(inputs, stdin_data) if isinstance(d, Document))
@@ -99,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
             for result in pipeline.run(remembered(), jobs=args.jobs):
                 writer.add(result, inputs_text.pop(result.id))
                 advance(result)
-    except CleanerError:
+    except BaseException:  # a stage error, Ctrl-C: the spooled reports go, written texts stay
         writer.discard()
         raise
     summary = writer.close()

@@ -69,8 +69,11 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_config(path: Path | None = None, stages: Sequence[str] | None = None) -> PipelineConfig:
-    """Read the defaults, merge ``path`` over them, pick ``stages`` (default: the config's list)."""
+def load_config(
+    path: Path | None = None, stages: Sequence[str] | None = None, overrides: dict[str, Any] | None = None
+) -> PipelineConfig:
+    """Read the defaults, merge ``path`` and then ``overrides`` (from command-line options) over
+    them, and pick ``stages`` (default: the config's list)."""
     default_text = files("cleaner").joinpath(DEFAULTS_NAME).read_text(encoding="utf-8")
     data, _ = _read_yaml(default_text, f"cleaner/{DEFAULTS_NAME}")
     node, where = None, f"cleaner/{DEFAULTS_NAME}"
@@ -83,6 +86,8 @@ def load_config(path: Path | None = None, stages: Sequence[str] | None = None) -
         user, node = _read_yaml(user_text, str(path))
         data, where = _merge(data, user), str(path)
 
+    if overrides:
+        data = _merge(data, overrides)
     chosen = list(stages) if stages is not None else data.pop("stages", stage_names())
     data.pop("stages", None)
     if not isinstance(chosen, list) or not all(isinstance(s, str) for s in chosen):

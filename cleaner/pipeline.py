@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from cleaner.config import PipelineConfig, load_config
 from cleaner.errors import DocumentError
@@ -40,8 +41,9 @@ class Pipeline:
         *,
         stages: Sequence[str] | None = None,
         config_path: Path | None = None,
+        overrides: dict[str, Any] | None = None,
     ) -> None:
-        self.config = config if config is not None else load_config(config_path, stages)
+        self.config = config if config is not None else load_config(config_path, stages, overrides)
         self.stages: list[Stage] = [stage_class(name)(self.config.settings[name]) for name in self.config.stages]
 
     @property
