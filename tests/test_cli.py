@@ -86,7 +86,9 @@ def test_bad_document_fails_alone_with_its_reason(tmp_path: Path) -> None:
 def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     lines = [json.dumps({"id": "a/1", "text": "First  text.", "lang": "en"}), "{broken", json.dumps({"id": "b"})]
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = cleaner("run", tmp_path / "docs.jsonl", "-", "--out", tmp_path / "out", stdin=b"From stdin.\n")
+    result = cleaner(
+        "run", tmp_path / "docs.jsonl", "-", "--out", tmp_path / "out", "--stages", STAGES, stdin=b"From stdin.\n"
+    )
     assert result.returncode == 1
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     by_id = {d["id"]: d for d in report["documents"]}
