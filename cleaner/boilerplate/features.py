@@ -127,13 +127,18 @@ class LineShape(NamedTuple):
     mean_word_len: float
     ends_ellipsis: bool
     content: list[str]
+    prose: bool
+    """Whether the line reads like running text: long enough, dense in function words, ended
+    (:func:`is_prose`; a field, not a property, because every line is asked several times)."""
 
-    @property
-    def prose(self) -> bool:
-        """Whether the line reads like running text: long enough, dense in function words, ended."""
-        if self.words >= 30 and self.stop_density >= 0.15:
-            return True
-        return self.words >= 8 and self.ends_sentence and self.stop_density >= 0.15
+
+def is_prose(words: int, stop_density: float, ends_sentence: bool) -> bool:
+    """Running text: 30 words or more, or 8 or more ending a sentence; either dense in function words.
+
+    >>> is_prose(12, 0.3, True), is_prose(12, 0.3, False), is_prose(40, 0.3, False), is_prose(40, 0.1, True)
+    (True, False, True, False)
+    """
+    return stop_density >= 0.15 and (words >= 30 or (words >= 8 and ends_sentence))
 
 
 def shape_of(line: str) -> LineShape:
@@ -150,23 +155,27 @@ def shape_of(line: str) -> LineShape:
     lowered = [w.lower() for w in words]
     n = len(words)
     alpha_words = [w for w in words if w[0].isalpha()]
+    capitalised = [w for w in alpha_words if w[0].isupper()]
     n_alpha = max(1, len(alpha_words))
     chars = len(text)
     non_space = max(1, chars - text.count(" "))
-    digits = chars - len(_DIGIT.sub("", text))
+    digits = len(_DIGIT.findall(text))
     word_chars = sum(map(len, words))
     core = text.rstrip(_CLOSERS)  # the end of the line without closing quotes and brackets
     ellipsis = core.endswith(("...", "…"))
     last = text[-1:]
+    ends = core[-1:] in _ENDS and not ellipsis
+    stop_density = sum(map(STOP_WORDS.__contains__, lowered)) / max(1, n)
     return LineShape(  # positional: several times cheaper than keywords for a hot path
         n,
         chars,
-        core[-1:] in _ENDS and not ellipsis,
+        ends,
         last == ":",
         last.isalnum(),
-        sum(map(STOP_WORDS.__contains__, lowered)) / max(1, n),
-        sum([w[0].isupper() for w in alpha_words]) / n_alpha,
-        sum([len(w) > 1 and w.isupper() for w in alpha_words]) / n_alpha,
+        stop_density,
+        len(capitalised) / n_alpha,
+        # an all-capitals word (two letters or more) starts with a capital: only those need the test
+        sum([len(w) > 1 and w.isupper() for w in capitalised]) / n_alpha,
         digits / non_space,
         (word_chars - digits - text.count("_")) / non_space,
         _count_linkish(text),
@@ -177,6 +186,7 @@ def shape_of(line: str) -> LineShape:
         word_chars / max(1, n),
         ellipsis,
         [w for w in lowered if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit()],
+        is_prose(n, stop_density, ends),
     )
 
 
@@ -293,9 +303,10 @@ def block_cohesion(words: Sequence[Sequence[str]], start: int, end: int) -> list
     for k, ws in enumerate(words):
         if not ws:
             out.append(0.0)
-            continue
-        own = Counter(ws) if start <= k < end else Counter()
-        out.append(sum(1 for w in ws if vocabulary[w] - own[w] > 0) / len(ws))
+        elif start <= k < end:  # its own uses of a word do not count (lines are short: count, not Counter)
+            out.append(sum([vocabulary[w] > ws.count(w) for w in ws]) / len(ws))
+        else:
+            out.append(sum([vocabulary[w] > 0 for w in ws]) / len(ws))
     return out
 
 

@@ -11,13 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.boilerplate.rules import load_pack
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import stage_class
 from cleaner.stages.boilerplate import (
     BoilerplateConfig,
     BoilerplateStage,
+    Trim,
+    any_of,
+    classify_lines,
     drop_adjacent_repeats,
+    match_rules,
     removal_changes,
     split_lines,
 )
@@ -267,3 +272,46 @@ def test_the_compiled_model_agrees_with_walking_its_trees(stage: BoilerplateStag
         if x is not None:
             walked = model.base + sum(tree.score(x) for tree in model.trees)
             assert model.margin(x) == pytest.approx(walked, abs=1e-9)
+
+
+def test_the_rule_union_finds_exactly_what_the_rules_find_one_by_one(stage: BoilerplateStage):
+    assert stage.drop_any is not None  # the shipped packs join into one pattern
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts += [case["input"] for path in GOLDEN for case in json.loads(path.read_text(encoding="utf-8"))]
+    lines = [line for text in texts for line in text.split("\n")]
+    lines += ["Copyright 2024 Example Media", "Some text. All rights reserved.", "We use cookies on this site"]
+    assert match_rules(lines, stage.drop_rules, stage.drop_any) == match_rules(lines, stage.drop_rules)
+    assert len(match_rules(lines, stage.drop_rules)) >= 3
+
+
+def test_a_rule_with_an_unanchored_branch_keeps_it_in_the_union(tmp_path: Path):
+    pack = tmp_path / "mine.yaml"
+    pack.write_text(
+        "description: test pack\n"
+        "rules:\n"
+        "  - id: mine.tail\n"
+        "    description: a footer line\n"
+        "    pattern: '^footer$|the end$'\n"
+        "    examples:\n"
+        "      match: [footer, so this is the end]\n"
+        "      no_match: [the end is near]\n",
+        encoding="utf-8",
+    )
+    rules = load_pack(pack).rules
+    union = any_of(rules)
+    assert union is not None and union.search("so this is the end") and not union.search("the end is near")
+
+
+def test_classifier_trims_from_the_edges_and_spares_the_inside(monkeypatch: pytest.MonkeyPatch):
+    texts = ["menu", "title", "prose one", "table row", "prose two", "teaser", "footer"]
+    probs = dict(zip(texts, [0.1, 0.7, 0.9, 0.2, 0.95, 0.3, 0.01], strict=True))
+    monkeypatch.setattr("cleaner.stages.boilerplate.document_features", lambda lines: [[probs[line]] for line in lines])
+
+    class Model:
+        def probability(self, x: list[float]) -> float:
+            return x[0]
+
+    drops = classify_lines(texts, Model(), Trim(edge_drop=0.6, edge_stop=0.75, inner_drop=0.05))  # type: ignore[arg-type]
+    assert sorted(drops) == [0, 5, 6]  # menu above the first sure line, teaser and footer below the last
+    kept_title = classify_lines(texts, Model(), Trim(0.8, 0.85, 0.05), keep=1)  # type: ignore[arg-type]
+    assert 1 not in kept_title and 0 in kept_title
