@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
 import subprocess
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -47,4 +49,37 @@ def write_section(area: str, markdown: str) -> Path:
     path = RESULTS_DIR / f"{area}.md"
     path.write_text(markdown.rstrip() + "\n", encoding="utf-8")
     print(markdown)
+    return path
+
+
+def run_mains(module_names: tuple[str, ...]) -> list[str]:
+    """Run ``main()`` of each module that is present; the names of those that raised."""
+    failed = []
+    for name in module_names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            print(f"-- {name}: not present, skipped")
+            continue
+        print(f"== {name}")
+        try:
+            module.main()
+        except Exception:
+            traceback.print_exc()
+            failed.append(name)
+    return failed
+
+
+def gather_results() -> Path:
+    """Write ``bench/results.md``: every ``bench/results/*.md`` section under one header."""
+    sections = [p.read_text(encoding="utf-8") for p in sorted(RESULTS_DIR.glob("*.md"))]
+    header = (
+        "# Benchmark and evaluation results\n\n"
+        "Assembled from `bench/results/*.md` by `make bench` and `make eval`; each section says when and\n"
+        "on what machine it was measured.\n"
+    )
+    path = ROOT / "bench" / "results.md"
+    path.write_text("\n".join([header, *sections]), encoding="utf-8")
     return path

@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
+
+from bench.common import gather_results, run_mains
 
 EVALUATIONS = ("bench.eval_boilerplate", "bench.eval_spin")
 
 
 def main() -> int:
-    for name in EVALUATIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            print(f"-- {name}: not present, skipped")
-            continue
-        print(f"== {name}")
-        module.main()
-    return 0
+    failed = run_mains(EVALUATIONS)
+    gather_results()
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
