@@ -37,7 +37,7 @@ AGREEMENT_BONUS = 2.0
 class Settings:
     """The stage settings the detector reads (see :class:`cleaner.stages.spin.SpinConfig`)."""
 
-    threshold: float = 0.5
+    threshold: float = 0.8
     use_lm: bool = True
     lm_budget: float = 15.0
     prefilter_gain: float = 1.0

@@ -29,6 +29,9 @@ from rapidfuzz.distance import Levenshtein
 _NAME = re.compile(r"\b[A-Z][a-z]*(?:['’][A-Z]?[a-z]+)*(?:-[A-Z][a-z]+)*\b")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_END = re.compile(r"[.!?:\"“”]\s*$|^\s*$")
+# Endings of English demonyms (Armenian, Japanese, Danish, Iraqi). WordNet's pertainyms also
+# hold "tribal" or "economic", which are no demonyms even when capitalised.
+DEMONYM_ENDINGS = ("an", "ese", "ish", "i")
 # What turns a name into a related one: plural, possessive, demonym (Israel -> Israeli).
 _NAME_SUFFIXES = ("s", "'s", "es", "n", "an", "ian", "i", "ese", "ish", "ic")
 # Both spellings at least this common in general English: not a misspelling pair.
@@ -154,11 +157,11 @@ def wordnet_demonyms(folder: Path) -> frozenset[str]:
 def demonym_alternatives(doc: Counter[str], demonyms: frozenset[str], min_ratio: float = 2.0) -> dict[str, list[str]]:
     """Demonyms of a document that a more frequent demonym of it could have replaced.
 
-    >>> known = frozenset({"armenian", "iranian", "azerbaijani"})
-    >>> demonym_alternatives(Counter({"Armenian": 5, "Iranian": 1, "Azerbaijani": 4, "Pashinian": 1}), known)
+    >>> known = frozenset({"armenian", "iranian", "azerbaijani", "tribal"})
+    >>> demonym_alternatives(Counter({"Armenian": 5, "Iranian": 1, "Azerbaijani": 4, "Tribal": 1}), known)
     {'Iranian': ['Armenian', 'Azerbaijani']}
     """
-    demonyms_here = {n: c for n, c in doc.items() if n.lower() in demonyms}
+    demonyms_here = {n: c for n, c in doc.items() if n.lower() in demonyms and n.lower().endswith(DEMONYM_ENDINGS)}
     result: dict[str, list[str]] = {}
     for name, count in demonyms_here.items():
         ranked = sorted(demonyms_here.items(), key=lambda x: -x[1])
