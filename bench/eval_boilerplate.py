@@ -151,7 +151,10 @@ def cross_validated_rows() -> str:
     rows = about.get("about", {}).get("cross_validated_keep_title_false", {})
     lines = ["cross-validated by page (keep_title: false), from the model file:"]
     for name, figures in rows.items():
-        lines.append(f"  {name:<36} P {figures['precision']:.3f} R {figures['recall']:.3f} F1 {figures['f1']:.3f}")
+        spread = figures.get("f1_range")
+        over = f" ({spread[0]:.3f}-{spread[1]:.3f} over {figures.get('splits')} partitions)" if spread else ""
+        figures_text = f"P {figures['precision']:.3f} R {figures['recall']:.3f} F1 {figures['f1']:.3f}"
+        lines.append(f"  {name:<42} {figures_text}{over}")
     return "\n".join(lines) if rows else "no cross-validated figures in the model file (trained with --no-cv)"
 
 
