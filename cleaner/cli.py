@@ -18,11 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cleaner.errors import ConfigError, FatalError
-from cleaner.inputs import STDIN, InputFailure, check_inputs, iter_documents
+from cleaner.inputs import STDIN, check_inputs, iter_documents
 from cleaner.model import Document, DocumentResult, Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
-from cleaner.report.writer import RunWriter
+from cleaner.report.writer import RunWriter, render_document_result
 from cleaner.review.commands import add_commands, dispatch
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -100,18 +100,12 @@ def _run(args: argparse.Namespace) -> int:
     if pipeline.needs_survey:
         pipeline.survey(d.text for d in iter_documents(inputs, stdin_data) if isinstance(d, Document))
     writer = RunWriter(args.out, list(pipeline.config.stages))
-    inputs_text: dict[str, str] = {}
-
-    def remembered() -> Iterator[Document | InputFailure]:
-        for doc in iter_documents(inputs, stdin_data):
-            inputs_text[doc.id] = doc.text if isinstance(doc, Document) else ""
-            yield doc
-
     try:
         with pipeline, _progress(args.quiet) as advance:
-            for result in pipeline.run(remembered(), jobs=args.jobs):
-                writer.add(result, inputs_text.pop(result.id))
-                advance(result)
+            documents = iter_documents(inputs, stdin_data)
+            for rendered in pipeline.map(documents, render_document_result, jobs=args.jobs):
+                writer.add_rendered(rendered)
+                advance(rendered.result)
     except BaseException:  # a stage error, Ctrl-C: the spooled reports go, written texts stay
         writer.discard()
         raise

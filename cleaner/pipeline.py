@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from cleaner.config import PipelineConfig, load_config
 from cleaner.errors import DocumentError
@@ -113,15 +113,22 @@ class Pipeline:
         The output is the same whatever ``jobs`` is. At most a few chunks per worker are in
         flight, so memory does not grow with the corpus.
         """
+        return self.map(docs, _result_only, jobs)
+
+    def map(self, docs: Iterable[Document | InputFailure], finish: Finisher[T], jobs: int = 1) -> Iterator[T]:
+        """Like :meth:`run`, but yield ``finish(doc, result)``, computed where the document was.
+
+        With workers, ``finish`` runs in them too, so per-document work that follows the
+        stages (rendering a report) is parallel as well. It must be a module-level function.
+        """
         if jobs <= 1:
             for doc in docs:
-                yield self._process_any(doc)
+                yield finish(doc, self._process_any(doc))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
-            pending: deque[Future[list[DocumentResult]]] = deque()
-            chunks = _chunked(docs, CHUNK)
-            for chunk in chunks:
-                pending.append(pool.submit(_process_chunk, chunk))
+            pending: deque[Future[list[T]]] = deque()
+            for chunk in _chunked(docs, CHUNK):
+                pending.append(pool.submit(_process_chunk, chunk, finish))
                 if len(pending) >= 4 * jobs:
                     yield from pending.popleft().result()
             while pending:
@@ -131,6 +138,14 @@ class Pipeline:
         if isinstance(doc, InputFailure):
             return DocumentResult(id=doc.id, source=doc.source, text="", error=doc.reason)
         return self.process(doc)
+
+
+T = TypeVar("T")
+Finisher = Callable[[Document | InputFailure, DocumentResult], T]
+
+
+def _result_only(_doc: Document | InputFailure, result: DocumentResult) -> DocumentResult:
+    return result
 
 
 def _failed(doc: Document, reason: str) -> DocumentResult:
@@ -151,9 +166,9 @@ def _init_worker(pipeline: Pipeline) -> None:
     _WORKER = pipeline
 
 
-def _process_chunk(chunk: list[Document | InputFailure]) -> list[DocumentResult]:
+def _process_chunk(chunk: list[Document | InputFailure], finish: Finisher[T]) -> list[T]:
     assert _WORKER is not None, "worker used before _init_worker"
-    return [_WORKER._process_any(doc) for doc in chunk]
+    return [finish(doc, _WORKER._process_any(doc)) for doc in chunk]
 
 
 def clean_text(text: str, *, stages: Sequence[str] | None = None, config_path: Path | None = None) -> DocumentResult:

@@ -11,11 +11,12 @@ import difflib
 import json
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from cleaner.inputs import output_name
-from cleaner.model import DocumentResult, Report, Summary
+from cleaner.inputs import InputFailure, output_name
+from cleaner.model import Document, DocumentResult, Report, Summary
 from cleaner.report.files import atomic_writer, write_atomic
 from cleaner.report.html import render_document, render_page
 
@@ -39,6 +40,27 @@ def unified_diff(doc_id: str, before: str, after: str) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One result with its report pieces already rendered (this can happen in a worker)."""
+
+    result: DocumentResult
+    json: str
+    html: str
+    diff: str
+
+
+def render_result(result: DocumentResult, input_text: str) -> RenderedDocument:
+    """Render what the writer needs of one result; pure, so workers can do it in parallel."""
+    diff = "" if result.failed else unified_diff(result.id, input_text, result.text)
+    return RenderedDocument(result, result.model_dump_json(), render_document(result, input_text), diff)
+
+
+def render_document_result(doc: Document | InputFailure, result: DocumentResult) -> RenderedDocument:
+    """:func:`render_result` in the shape :meth:`cleaner.pipeline.Pipeline.map` calls it."""
+    return render_result(result, doc.text if isinstance(doc, Document) else "")
+
+
 class RunWriter:
     """Writes every result of a run into ``out_dir`` and the reports at :meth:`close`."""
 
@@ -56,15 +78,22 @@ class RunWriter:
 
     def add(self, result: DocumentResult, input_text: str) -> None:
         """Record one result; write its cleaned text and diff unless it failed."""
+        self.add_rendered(render_result(result, input_text))
+
+    def add_rendered(self, rendered: RenderedDocument) -> None:
+        """Record one result rendered by :func:`render_result`."""
+        result = rendered.result
         self._count(result)
         if not result.failed:
+            # Not flushed to disk one by one (too slow for a corpus); each file is still
+            # renamed into place whole, and report.json, written last, is flushed.
             name = self._file_name(result.id)
-            write_atomic(self.out_dir / f"{name}.txt", result.text)
-            write_atomic(self.out_dir / f"{name}.diff", unified_diff(result.id, input_text, result.text))
+            write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
+            write_atomic(self.out_dir / f"{name}.diff", rendered.diff, durable=False)
         if self.summary.documents > 1:
             self._json.write(",")
-        self._json.write("\n" + result.model_dump_json())
-        self._html.write(render_document(result, input_text))
+        self._json.write("\n" + rendered.json)
+        self._html.write(rendered.html)
 
     def _file_name(self, doc_id: str) -> str:
         name = output_name(doc_id)
