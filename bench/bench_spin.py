@@ -60,6 +60,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "| LM checks per 100 words | words/s | precision | recall |",
         "|---|---|---|---|",
         *rows,
+        "",
+        "Notes (measured by hand, 2026-11-22, same machine, shared with other jobs):",
+        "- `pip install llama-cpp-python` 0.3.36 from source: 29 min 41 s wall, 16 min 10 s user CPU with the",
+        "  load average at 8 (other builds); expect ~10 min on an idle 2-core machine. pip caches the wheel",
+        "  (~/.cache/pip), so later installs on the same machine take seconds; a fresh CI machine pays the build.",
+        "- SmolLM2-135M Q4_1 through llama-cpp-python loads in 0.8 s; prompt evaluation ran at ~70 tokens/s on",
+        "  1 thread and 4.5x slower with 2 threads while the other core was busy (OpenMP threads spin).",
+        "- Loading the detector (thesaurus pickle, trigram model, wordfreq, fingerprints, LM) takes 2-3 s once",
+        "  the thesaurus cache exists (`tools/spin/install.sh` builds it; ~45 s the first time).",
     ]
     write_section("spin-speed", "\n".join(lines))
 

@@ -57,7 +57,8 @@ def test_unknown_setting_is_rejected() -> None:
 
 def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) -> None:
     lm = PreferringLM({"peace"})
-    stage = stage_with(offline_detector, lm)
+    # An 8-nat preference scores about 0.6 with the fitted weights: below the default 0.8.
+    stage = stage_with(offline_detector, lm, threshold=0.5)
     result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert result.changes == []
     flags = [f for f in result.flags if f.text == "harmony"]
@@ -74,7 +75,7 @@ def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) ->
 
 def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> None:
     lm = PreferringLM({"harmony"})
-    stage = stage_with(offline_detector, lm)
+    stage = stage_with(offline_detector, lm, threshold=0.5)
     result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert [f for f in result.flags if f.text == "harmony"] == []
     assert lm.calls > 0
