@@ -7,6 +7,8 @@ stage's pydantic model; a mistake stops the run with the file, the line and what
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -24,6 +26,26 @@ DEFAULTS_NAME = "defaults.yaml"
 # Sections read by other commands than `run` (`cleaner apply` reads `review:`), so that one
 # file can configure a whole workflow; `run` leaves them alone.
 OTHER_SECTIONS = ("review",)
+
+
+RULES_ENV = "CLEANER_RULES_DIR"
+
+
+def rules_root() -> Path:
+    """The directory that holds the shipped rule packs (``rules/`` with one folder per stage).
+
+    Looked up in this order: the ``CLEANER_RULES_DIR`` environment variable; the ``rules/``
+    folder of the source tree this package runs from (a checkout or an editable install);
+    ``<prefix>/share/cleaner/rules`` (where a wheel that ships the packs as data files puts
+    them). The stage config's ``rules_dir`` overrides all three.
+    """
+    env = os.environ.get(RULES_ENV)
+    if env:
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[1] / "rules"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "cleaner" / "rules"
 
 
 @dataclass(frozen=True)

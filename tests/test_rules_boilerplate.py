@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.boilerplate.rules import Rule, load_pack, load_packs, rules_root
+from cleaner.boilerplate.rules import Rule, load_pack, load_packs
+from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 
 PACK_DIR = rules_root() / "boilerplate"

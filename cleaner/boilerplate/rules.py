@@ -23,9 +23,7 @@ the file and line.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +34,6 @@ import yaml
 from cleaner.config import line_of
 from cleaner.errors import ConfigError
 
-RULES_ENV = "CLEANER_RULES_DIR"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_.-]*$")
 _RULE_KEYS = {"id", "description", "pattern", "ignore_case", "kind", "examples"}
 _PACK_KEYS = {"description", "rules"}
@@ -69,23 +66,6 @@ class RulePack:
     description: str
     rules: tuple[Rule, ...]
     path: Path
-
-
-def rules_root() -> Path:
-    """The directory that holds the shipped rule packs (``rules/`` with one folder per stage).
-
-    Looked up in this order: the ``CLEANER_RULES_DIR`` environment variable; the ``rules/``
-    folder of the source tree this package runs from (a checkout or an editable install);
-    ``<prefix>/share/cleaner/rules`` (where a wheel that ships the packs as data files puts
-    them). The stage config's ``rules_dir`` overrides all three.
-    """
-    env = os.environ.get(RULES_ENV)
-    if env:
-        return Path(env)
-    checkout = Path(__file__).resolve().parents[2] / "rules"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "cleaner" / "rules"
 
 
 def pack_files(paths: Iterable[Path]) -> list[Path]:

@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from cleaner.boilerplate.rules import load_packs, pack_files, rules_root
+from cleaner.boilerplate.rules import load_packs, pack_files
+from cleaner.config import rules_root
 from cleaner.model import DocumentResult
 from cleaner.report.files import write_atomic
 from cleaner.review.apply import ApplyConfig, apply_document, cleaned_spans, load_report

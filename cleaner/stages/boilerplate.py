@@ -44,7 +44,8 @@ from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
 from cleaner.boilerplate.features import document_features, normalise, shape_of
-from cleaner.boilerplate.rules import Rule, load_packs, pack_files, rules_root
+from cleaner.boilerplate.rules import Rule, load_packs, pack_files
+from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import register
@@ -323,7 +324,8 @@ def any_of(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
     ``None`` when the patterns cannot be joined safely (numbered back-references would shift,
     a global inline flag or a repeated group name does not compile in a union).
 
-    >>> from cleaner.boilerplate.rules import load_pack, rules_root
+    >>> from cleaner.boilerplate.rules import load_pack
+    >>> from cleaner.config import rules_root
     >>> pack = load_pack(rules_root() / "boilerplate" / "oilprice.yaml")
     >>> union = any_of(pack.rules)
     >>> union is not None and bool(union.search("BUY 57.15")), union is not None and bool(union.search("Oil rose."))
@@ -349,7 +351,8 @@ def match_rules(texts: list[str], rules: tuple[Rule, ...], any_rule: re.Pattern[
 
     ``any_rule`` (from :func:`any_of`) lets the lines that no rule matches, most of them, cost one search.
 
-    >>> from cleaner.boilerplate.rules import load_pack, rules_root
+    >>> from cleaner.boilerplate.rules import load_pack
+    >>> from cleaner.config import rules_root
     >>> pack = load_pack(rules_root() / "boilerplate" / "oilprice.yaml")
     >>> {i: rule for i, (rule, _) in match_rules(["Oil rose.", "BUY 57.15"], pack.rules).items()}
     {1: 'oilprice.quote-order'}

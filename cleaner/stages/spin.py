@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from cleaner.config import rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.spin import engine
@@ -102,7 +103,8 @@ class SpinConfig(StageConfig):
     )
     entities: bool = Field(default=True, description="Flag names that are near-spellings of better-attested ones.")
     fingerprints: Path = Field(
-        default=_ROOT / "rules" / "spin", description="Folder of fingerprint packs (`*.yaml`, phrase -> original)."
+        default_factory=lambda: rules_root() / "spin",
+        description="Folder of fingerprint packs (`*.yaml`, phrase -> original); default: the shipped rules/spin.",
     )
     cache_dir: Path = Field(
         default=_ROOT / ".cache" / "spin", description="Where the combined thesaurus index is cached."

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleaner.boilerplate.rules import load_pack as load_rule_pack
-from cleaner.boilerplate.rules import rules_root
 from cleaner.cli import main
+from cleaner.config import rules_root
 from cleaner.review.learn import learn, line_pattern, propose_rules
 from cleaner.review.state import ReviewState
 from cleaner.spin.fingerprints import Fingerprints
