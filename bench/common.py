@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,3 +84,12 @@ def gather_results() -> Path:
     path = ROOT / "bench" / "results.md"
     path.write_text("\n".join([header, *sections]), encoding="utf-8")
     return path
+
+
+def run_and_gather(module_names: tuple[str, ...]) -> int:
+    """Run the modules' ``main()``, rewrite ``bench/results.md``; the exit status."""
+    failed = run_mains(module_names)
+    gather_results()
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0

@@ -1,21 +1,10 @@
 """`make bench`: run every benchmark, then gather bench/results/*.md into bench/results.md."""
 
-from __future__ import annotations
-
 import sys
 
-from bench.common import gather_results, run_mains
+from bench.common import run_and_gather
 
 BENCHMARKS = ("bench.bench_pipeline", "bench.bench_grammar", "bench.bench_spin")
 
-
-def main() -> int:
-    failed = run_mains(BENCHMARKS)
-    gather_results()
-    if failed:
-        print(f"failed: {', '.join(failed)}", file=sys.stderr)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_and_gather(BENCHMARKS))
