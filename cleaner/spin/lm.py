@@ -6,7 +6,8 @@ the comparison is over the word *and the words after it*: for the left context `
 word ``w``, the right context ``R`` and a candidate ``c``, the gain is
 ``log P(c R | L) - log P(w R | L)``, i.e. the difference of the whole windows' scores
 (``log P(L)`` is the same on both sides). ``L`` is evaluated once and shared by every
-alternative (the KV cache is truncated back to it between alternatives).
+alternative: each alternative is a sequence of its own in the KV cache, copied from ``L``,
+and all of them are decoded in one batch.
 """
 
 from __future__ import annotations
@@ -57,12 +58,48 @@ def log_softmax_at(row: Any, token: int) -> float:
     return float(values[token] - top - math.log(float(np.exp(values - top).sum())))
 
 
+def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading items ``a`` and ``b`` share.
+
+    >>> common_prefix([1, 2, 3], [1, 2, 4, 5]), common_prefix([], [1]), common_prefix([7], [7])
+    (2, 0, 1)
+    """
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared
+
+
+def chunks(items: Sequence[int], size: int) -> list[list[int]]:
+    """``items`` cut into lists of at most ``size``.
+
+    >>> chunks([1, 2, 3, 4, 5], 2)
+    [[1, 2], [3, 4], [5]]
+    """
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+# Sequences in the KV cache: 0 holds the left context; the alternatives scored against it
+# are copies of it (1..7), all decoded in one batch.
+MAX_SEQUENCES = 8
+
+
 class LlamaScorer:
-    """:class:`ContinuationScorer` over a GGUF model with ``llama-cpp-python``."""
+    """:class:`ContinuationScorer` over a GGUF model with ``llama-cpp-python``.
+
+    The ``Llama`` object gives the model and the tokenizer; the scoring runs on a context
+    of its own with several sequences, so one decode scores every alternative after the
+    shared left context, with logits only where they are read. The left context of the
+    previous call stays in the cache and only the tokens after the common prefix are
+    evaluated again.
+    """
 
     def __init__(self, path: Path, threads: int = 2, context: int = 512) -> None:
         try:
-            from llama_cpp import Llama
+            from llama_cpp import Llama, _internals
+            from llama_cpp import llama_cpp as low
         except ImportError:
             msg = "llama-cpp-python is not installed: run `make setup` (it is in pyproject dependencies)"
             raise ImportError(msg) from None
@@ -73,10 +110,27 @@ class LlamaScorer:
             n_batch=context,
             n_threads=threads,
             n_threads_batch=threads,
-            logits_all=True,
             verbose=False,
         )
+        params = low.llama_context_params.from_buffer_copy(self._llm.context_params)
+        params.n_seq_max = MAX_SEQUENCES
+        params.kv_unified = True
+        self._ctx = _internals.LlamaContext(model=self._llm._model, params=params, verbose=False)
+        self._batch = _internals.LlamaBatch(n_tokens=context, embd=0, n_seq_max=MAX_SEQUENCES, verbose=False)
+        self._vocab = int(self._llm.n_vocab())
         self._context = context
+        self._cached: list[int] = []  # the tokens of sequence 0 in the KV cache
+        self._cached_row: Any = None  # the logits after them
+
+    def close(self) -> None:
+        """Free the scoring context before the model it uses."""
+        self._batch.close()  # type: ignore[no-untyped-call]
+        self._ctx.close()  # type: ignore[no-untyped-call]
+        self._llm.close()
+
+    def __del__(self) -> None:
+        if hasattr(self, "_batch") and hasattr(self, "_ctx"):
+            self.close()
 
     @classmethod
     def load(cls, threads: int = 2) -> LlamaScorer:
@@ -91,6 +145,56 @@ class LlamaScorer:
         """The model's tokens for ``text``."""
         return list(self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False))
 
+    def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> None:
+        """One batch of ``(token, position, sequence, wants logits)``."""
+        batch = self._batch.batch
+        for i, (token, position, sequence, wants) in enumerate(entries):
+            batch.token[i] = token
+            batch.pos[i] = position
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = sequence
+            batch.logits[i] = wants
+        batch.n_tokens = len(entries)
+        self._ctx.decode(self._batch)
+
+    def _row(self, index: int) -> Any:
+        """The logits of batch entry ``index`` of the last decode (a view)."""
+        import numpy as np
+
+        return np.ctypeslib.as_array(self._ctx.get_logits_ith(index), shape=(self._vocab,))
+
+    def _left_row(self, prefix: list[int]) -> Any:
+        """Put ``prefix`` in sequence 0, reusing what the cache shares with it; its last logits."""
+        shared = common_prefix(self._cached, prefix)
+        if shared == len(prefix) == len(self._cached):
+            return self._cached_row
+        shared = min(shared, len(prefix) - 1)
+        self._ctx.kv_cache_seq_rm(0, shared, -1)
+        self._cached = []
+        last = len(prefix) - 1
+        self._decode([(prefix[p], p, 0, p == last) for p in range(shared, len(prefix))])
+        self._cached_row = self._row(len(prefix) - 1 - shared).copy()
+        self._cached = list(prefix)
+        return self._cached_row
+
+    def _score_group(self, start: int, tails: Sequence[list[int]], left_row: Any) -> list[float]:
+        """``log P(tail | left)`` for up to ``MAX_SEQUENCES - 1`` tails in one decode."""
+        entries: list[tuple[int, int, int, bool]] = []
+        for sequence, tail in enumerate(tails, start=1):
+            self._ctx.kv_cache_seq_cp(0, sequence, 0, start)
+            entries += [(token, start + i, sequence, i < len(tail) - 1) for i, token in enumerate(tail)]
+        self._decode(entries)
+        totals, offset = [], 0
+        for tail in tails:
+            total = log_softmax_at(left_row, tail[0])
+            for i in range(1, len(tail)):
+                total += log_softmax_at(self._row(offset + i - 1), tail[i])
+            totals.append(total)
+            offset += len(tail)
+        for sequence in range(1, len(tails) + 1):
+            self._ctx.kv_cache_seq_rm(sequence, 0, -1)
+        return totals
+
     def continuation_logprobs(
         self, left: str, continuations: Sequence[str], shortlist: int | None = None
     ) -> list[float | None]:
@@ -102,27 +206,19 @@ class LlamaScorer:
         """
         import numpy as np
 
-        llm = self._llm
         prefix = self.tokens("\n" + left)
         tails = [self.tokens(c) for c in continuations]
-        room = self._context - max(len(t) for t in tails) - 1
+        width = MAX_SEQUENCES - 1 if shortlist is None else min(MAX_SEQUENCES - 1, shortlist + 1)
+        room = self._context - sum(sorted((len(t) for t in tails), reverse=True)[:width]) - 1
         prefix = prefix[-room:]
-        llm.reset()  # type: ignore[no-untyped-call]
-        llm.eval(prefix)
-        last_row = llm.scores[len(prefix) - 1].copy()
-        chosen = set(range(len(tails)))
+        left_row = self._left_row(prefix)
+        chosen = list(range(len(tails)))
         if shortlist is not None and len(tails) > shortlist + 1:
-            first = np.asarray([last_row[t[0]] for t in tails[1:]])
-            chosen = {0} | {1 + int(i) for i in np.argsort(-first)[:shortlist]}
-        results: list[float | None] = []
-        for index, tail in enumerate(tails):
-            if index not in chosen:
-                results.append(None)
-                continue
-            llm.n_tokens = len(prefix)
-            llm.eval(tail)
-            total = log_softmax_at(last_row, tail[0])
-            for i in range(1, len(tail)):
-                total += log_softmax_at(llm.scores[len(prefix) + i - 1], tail[i])
-            results.append(total)
+            first = np.asarray([left_row[t[0]] for t in tails[1:]])
+            chosen = sorted({0} | {1 + int(i) for i in np.argsort(-first)[:shortlist]})
+        results: list[float | None] = [None] * len(tails)
+        for group in chunks(chosen, MAX_SEQUENCES - 1):
+            scores = self._score_group(len(prefix), [tails[i] for i in group], left_row)
+            for index, score in zip(group, scores, strict=True):
+                results[index] = score
         return results

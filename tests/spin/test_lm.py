@@ -50,3 +50,22 @@ def test_shortlist_scores_the_first_and_the_likeliest_others(lm: LlamaScorer) ->
     )
     assert scores[0] is not None
     assert scores[1] is None and scores[2] is not None
+
+
+def test_left_context_reused_from_the_cache_scores_like_a_fresh_one(lm: LlamaScorer) -> None:
+    lm.continuation_logprobs("Completely unrelated words about the weather", [" today."])
+    fresh = lm.continuation_logprobs("The talks between the two sides ended", [" on Monday.", " in Paris."])
+    lm.continuation_logprobs("The talks between the two", [" sides."])  # shares most of the next left context
+    reused = lm.continuation_logprobs("The talks between the two sides ended", [" on Monday.", " in Paris."])
+    again = lm.continuation_logprobs("The talks between the two sides ended", [" on Monday.", " in Paris."])
+    # Decoding the left context in two pieces moves the quantized sums a little, not by nats.
+    assert reused == pytest.approx(fresh, abs=0.3)
+    assert again == pytest.approx(reused, abs=1e-6)
+
+
+def test_more_alternatives_than_cache_sequences_are_all_scored(lm: LlamaScorer) -> None:
+    words = [" arrested", " detained", " held", " caught", " seized", " jailed", " questioned", " charged", " freed"]
+    many = lm.continuation_logprobs("Police said they had", [w + " two men." for w in words])
+    alone = [lm.continuation_logprobs("Police said they had", [w + " two men."])[0] for w in (words[0], words[-1])]
+    assert all(s is not None for s in many)
+    assert [many[0], many[-1]] == pytest.approx(alone, abs=0.3)
