@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -94,7 +95,11 @@ def _run(args: argparse.Namespace) -> int:
     inputs = check_inputs(args.inputs)
     _check_out_dir(args.out, inputs)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
-    overrides = {"grammar": {"server_url": args.grammar_server}} if args.grammar_server else None
+    overrides: dict[str, Any] = {}
+    if args.grammar_server:
+        overrides["grammar"] = {"server_url": args.grammar_server}
+    if args.jobs > 1:  # each worker's language model gets one core (threads fighting for cores are slow)
+        overrides["spin"] = {"threads": 1}
     pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
     stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
     if pipeline.needs_survey:

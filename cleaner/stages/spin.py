@@ -96,10 +96,11 @@ class SpinConfig(StageConfig):
         default=3.0, description="Least wordfreq Zipf frequency of a candidate original (rare words are not originals)."
     )
     threads: int = Field(
-        default=1,
+        default=2,
         ge=1,
-        description="CPU threads of the language model. 1, not 2: with the cores shared (other jobs, or "
-        "`--jobs 2`) llama.cpp's spinning threads ran 4.5x slower with 2 than with 1 (bench/results/spin-speed.md).",
+        description="CPU threads of the language model. 2 (the machine's cores) ran 1.76x faster than 1 on an "
+        "idle machine; with the cores shared llama.cpp's spinning threads ran 4.5x slower with 2 than with 1, so "
+        "`cleaner run --jobs N` (N > 1) sets 1 thread per worker (bench/results/spin-speed.md).",
     )
     entities: bool = Field(default=True, description="Flag names that are near-spellings of better-attested ones.")
     fingerprints: Path = Field(
