@@ -33,7 +33,10 @@ _SENTENCE_END = re.compile(r"[.!?:\"“”]\s*$|^\s*$")
 # hold "tribal" or "economic", which are no demonyms even when capitalised.
 DEMONYM_ENDINGS = ("an", "ese", "ish", "i")
 # What turns a name into a related one: plural, possessive, demonym (Israel -> Israeli).
-_NAME_SUFFIXES = ("s", "'s", "es", "n", "an", "ian", "i", "ese", "ish", "ic")
+# What turns a name into another form of itself: a demonym ending, then a plural or possessive
+# (Armenia -> Armenian -> Armenians, Azerbaijan -> Azerbaijanis, Kean -> Kean's).
+_DEMONYM_SUFFIXES = ("", "n", "an", "ian", "i", "ese", "ish", "ic")
+_NAME_SUFFIXES = frozenset(d + p for d in _DEMONYM_SUFFIXES for p in ("", "s", "'s", "es")) - {""}
 # Both spellings at least this common in general English: not a misspelling pair.
 COMMON_ZIPF = 4.0
 
@@ -132,7 +135,13 @@ def near_spellings(
 
 
 def _is_inflection(a: str, b: str) -> bool:
-    """``Kean``/``Keans``/``Kean's``: the same name, not a misspelling."""
+    """``Kean``/``Keans``/``Kean's``, ``Armenia``/``Armenians``: the same name, not a misspelling.
+
+    >>> _is_inflection("Armenians", "Armenia"), _is_inflection("Azerbaijanis", "Azerbaijan")
+    (True, True)
+    >>> _is_inflection("O'Brian", "O'Brien"), _is_inflection("Iranian", "Armenian")
+    (False, False)
+    """
     short, long = sorted((_key(a), _key(b)), key=len)
     return long.startswith(short) and long[len(short) :] in _NAME_SUFFIXES
 
