@@ -35,29 +35,29 @@ AGREEMENT_BONUS = 2.0
 
 @dataclass(frozen=True)
 class Settings:
-    """The stage settings the detector reads (see :class:`cleaner.stages.spin.SpinConfig`)."""
+    """The stage settings the detector reads, taken from :class:`cleaner.stages.spin.SpinConfig`
+    by :func:`settings_from`. No defaults here: SpinConfig is the one place that sets them."""
 
-    threshold: float = 0.8
-    use_lm: bool = True
-    lm_budget: float = 15.0
-    prefilter_gain: float = 1.0
-    max_candidates: int = 3
-    lm_shortlist_from: int = 12
-    left_words: int = 8
-    right_words: int = 3
-    min_candidate_zipf: float = 3.0
-    threads: int = 1
-    entities: bool = True
-    fingerprints: Path = Path("rules/spin")
-    cache_dir: Path = Path(".cache/spin")
-    full_weights: Mapping[str, float] = field(default_factory=dict)
-    prefilter_weights: Mapping[str, float] = field(default_factory=dict)
+    threshold: float
+    use_lm: bool
+    lm_budget: float
+    prefilter_gain: float
+    max_candidates: int
+    lm_shortlist_from: int
+    left_words: int
+    right_words: int
+    min_candidate_zipf: float
+    threads: int
+    entities: bool
+    fingerprints: Path
+    cache_dir: Path
+    full_weights: Mapping[str, float]
+    prefilter_weights: Mapping[str, float]
 
 
 def settings_from(config: Any) -> Settings:
     """:class:`Settings` from a config object with the same field names."""
-    names = Settings.__dataclass_fields__
-    return Settings(**{n: getattr(config, n) for n in names if hasattr(config, n)})
+    return Settings(**{name: getattr(config, name) for name in Settings.__dataclass_fields__})
 
 
 def word_count(text: str) -> int:
