@@ -7,6 +7,7 @@ flags and changes. All document text is escaped: scraped text can hold ``<script
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
 from importlib.resources import files
 
@@ -47,6 +48,7 @@ def render_text(result: DocumentResult) -> str:
     starting: dict[int, list[tuple[int, Edit]]] = {}
     for start, end, edit in spans:
         starting.setdefault(start, []).append((end, edit))
+    starts = [start for start, _, _ in spans]
     out: list[str] = []
     for left, right in zip(points, [*points[1:], None], strict=True):
         for _end, edit in starting.get(left, []):
@@ -54,7 +56,9 @@ def render_text(result: DocumentResult) -> str:
                 out.append(f'<del title="{escape(_label(edit))}">{_shown(edit.before)}</del>')
         if right is None:
             break
-        out.append(_piece(text[left:right], left, spans, flags))
+        inside = bisect_right(starts, left) - 1  # the one edit whose text could hold `left`
+        edit_here = spans[inside][2] if inside >= 0 and spans[inside][1] > left else None
+        out.append(_piece(text[left:right], left, edit_here, flags))
     return "".join(out)
 
 
@@ -62,12 +66,11 @@ def _label(edit: Edit) -> str:
     return f"{edit.stage}:{edit.rule}: {edit.reason}"
 
 
-def _piece(piece: str, at: int, spans: list[tuple[int, int, Edit]], flags: list[Flag]) -> str:
+def _piece(piece: str, at: int, edit: Edit | None, flags: list[Flag]) -> str:
+    """One stretch of the text: inside ``edit``'s new text (if any) and under the flags covering it."""
     html = _shown(piece)
-    for start, end, edit in spans:
-        if start <= at < end:
-            html = f'<ins title="{escape(_label(edit))}">{html}</ins>'
-            break
+    if edit is not None:
+        html = f'<ins title="{escape(_label(edit))}">{html}</ins>'
     covering = [f for f in flags if f.start <= at < f.end]
     if covering:
         best = max(covering, key=lambda f: f.score)
