@@ -1,10 +1,8 @@
-"""LanguageTool: find the installed jars, run its HTTP server on 127.0.0.1, and talk to it.
+"""Running LanguageTool: find the installed jars and start its HTTP server on 127.0.0.1.
 
 The project installs LanguageTool itself (``tools/languagetool/install.sh``, run by
 ``make setup``) and never downloads anything at run time: :class:`LanguageToolServer`
-starts ``org.languagetool.server.HTTPServer`` from those jars on a free port, and
-:class:`LanguageToolClient` talks to a server through language-tool-python with
-``remote_server=``, which makes that library skip its own download and server start.
+starts ``org.languagetool.server.HTTPServer`` from those jars on a free port.
 
 The server binds to 127.0.0.1 only (HTTPServer does unless given ``--public``). It is
 stopped by :meth:`LanguageToolServer.stop`, at interpreter exit, and, on Linux, by the
@@ -28,15 +26,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
-
-import requests
 
 from cleaner.errors import FatalError
+from cleaner.languagetool.client import ServerUnavailable, server_version, wait_until_healthy
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +39,6 @@ LIB_DIR_ENV = "CLEANER_LANGUAGETOOL_DIR"
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 HOW_TO_INSTALL = "install it with `make setup` (or `bash tools/languagetool/install.sh`)"
 HOW_TO_SKIP = "or run without the grammar stage, e.g. `cleaner run ... --stages encoding,boilerplate`"
-WARM_UP_TEXT = "This sentence warms up the the rules."
-
-
-class ServerUnavailable(Exception):
-    """The server did not answer (connection refused or reset, timeout)."""
-
-
-class CheckFailed(Exception):
-    """The server answered, but with an error (a text it refuses, an internal error)."""
 
 
 # -- finding the installation ----------------------------------------------------------------
@@ -63,7 +49,7 @@ def default_lib_dir() -> Path:
     configured = os.environ.get(LIB_DIR_ENV)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parent.parent / "tools" / "languagetool" / "lib"
+    return Path(__file__).resolve().parents[2] / "tools" / "languagetool" / "lib"
 
 
 def check_installation(lib_dir: Path, java: str = "java") -> str:
@@ -87,153 +73,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def normalise_url(url: str) -> str:
-    """The server's base URL with a trailing slash, whether or not ``url`` ends in ``/v2``.
-
-    >>> normalise_url("http://127.0.0.1:8081")
-    'http://127.0.0.1:8081/'
-    >>> normalise_url("http://127.0.0.1:8081/v2/")
-    'http://127.0.0.1:8081/'
-    """
-    url = url.rstrip("/")
-    url = url.removesuffix("/v2")
-    return url + "/"
-
-
-# -- talking to a server -------------------------------------------------------------------
-
-
-def is_healthy(url: str, timeout: float = 2.0) -> bool:
-    """Whether the server at ``url`` answers its language list (its health check)."""
-    try:
-        response = requests.get(normalise_url(url) + "v2/languages", timeout=timeout)
-    except requests.RequestException:
-        return False
-    return response.status_code == 200
-
-
-def wait_until_healthy(url: str, timeout: float, gave_up: Callable[[], str | None] = lambda: None) -> bool:
-    """Poll the health check until it answers (True) or ``timeout`` passes or ``gave_up()`` says why not."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if is_healthy(url):
-            return True
-        if gave_up() is not None:
-            return False
-        time.sleep(0.2)
-    return False
-
-
-def server_version(url: str, timeout: float = 120.0, language: str = "en-US") -> str:
-    """The LanguageTool version of the server at ``url``, from a small check (which also warms its rules up)."""
-    try:
-        response = requests.post(
-            normalise_url(url) + "v2/check", data={"text": WARM_UP_TEXT, "language": language}, timeout=timeout
-        )
-        response.raise_for_status()
-        version: str = response.json()["software"]["version"]
-    except (requests.RequestException, ValueError, KeyError) as exc:
-        msg = f"the LanguageTool server at {url} does not answer a check: {exc}"
-        raise ServerUnavailable(msg) from exc
-    return version
-
-
-@dataclass(frozen=True)
-class LTMatch:
-    """One LanguageTool match, with its span in Python string offsets of the checked text."""
-
-    start: int
-    end: int
-    rule_id: str
-    category: str
-    issue_type: str
-    message: str
-    replacements: tuple[str, ...]
-
-
-def python_end(text: str, start: int, utf16_length: int) -> int:
-    """The end of a span given in UTF-16 code units (LanguageTool's Java strings) from ``start``.
-
-    >>> python_end("a 😀 b", 2, 2)  # the emoji is two UTF-16 units, one Python character
-    3
-    >>> python_end("abc", 1, 2)
-    3
-    """
-    units, end = 0, start
-    while end < len(text) and units < utf16_length:
-        units += 2 if ord(text[end]) > 0xFFFF else 1
-        end += 1
-    return end
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """What a check request asks for; the grammar stage builds it from its config."""
-
-    language: str = "en-US"
-    disabled_rules: tuple[str, ...] = ()
-    enabled_rules: tuple[str, ...] = ()
-    disabled_categories: tuple[str, ...] = ()
-    enabled_categories: tuple[str, ...] = ()
-    enabled_only: bool = False
-    picky: bool = False
-    timeout: float = 120.0
-
-
-class Checker(Protocol):
-    """What checks a text: :class:`LanguageToolClient`, or a fake in unit tests."""
-
-    def check(self, text: str) -> list[LTMatch]: ...
-
-
-class LanguageToolClient:
-    """language-tool-python pointed at a running server; never downloads or starts anything itself."""
-
-    def __init__(self, url: str, options: CheckOptions) -> None:
-        import language_tool_python  # lazily: only the grammar stage needs it
-        from language_tool_python.exceptions import LanguageToolError
-
-        self.url = normalise_url(url)
-        try:
-            tool = language_tool_python.LanguageTool(options.language, remote_server=self.url)
-        except LanguageToolError as exc:
-            msg = f"cannot reach the LanguageTool server at {self.url}: {exc}"
-            raise ServerUnavailable(msg) from exc
-        tool.disabled_rules = set(options.disabled_rules)
-        tool.enabled_rules = set(options.enabled_rules)
-        tool.disabled_categories = set(options.disabled_categories)
-        tool.enabled_categories = set(options.enabled_categories)
-        tool.enabled_rules_only = options.enabled_only
-        tool.picky = options.picky
-        # The library has one fixed request timeout (300 s) as a class attribute; ours is configurable.
-        tool._TIMEOUT = options.timeout  # type: ignore[assignment]
-        self._tool = tool
-
-    def check(self, text: str) -> list[LTMatch]:
-        """The matches for ``text``; :class:`ServerUnavailable` or :class:`CheckFailed` if there are none to have."""
-        from language_tool_python.exceptions import LanguageToolError
-
-        try:
-            matches = self._tool.check(text)
-        except LanguageToolError as exc:
-            if isinstance(exc.__cause__, OSError):  # requests' connection errors and timeouts
-                raise ServerUnavailable(str(exc)) from exc
-            raise CheckFailed(str(exc)) from exc
-        return [_convert(match, text) for match in matches]
-
-
-def _convert(match: Any, text: str) -> LTMatch:
-    return LTMatch(
-        start=match.offset,
-        end=python_end(text, match.offset, match.error_length),
-        rule_id=match.rule_id,
-        category=match.category,
-        issue_type=match.rule_issue_type,
-        message=match.message,
-        replacements=tuple(match.replacements),
-    )
 
 
 # -- running a server ----------------------------------------------------------------------
