@@ -12,7 +12,8 @@ Two passes over each line, every change recorded:
 Across lines, runs of blank lines shrink to one and blank lines at the start and end go;
 paragraph breaks stay, since later stages work by line. Lines that provably need nothing (plain
 ASCII without ``&``, ``#``, control characters or doubled, trailing or hyphen-split spaces) are
-skipped without calling ftfy, which keeps the stage about as fast as ``ftfy.fix_text``.
+skipped, and ftfy is only called on a line it could change (:func:`_ftfy_may_change`): most
+lines of a news page are ASCII with curly quotes and dashes, which ftfy provably leaves alone.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import partial
+from itertools import accumulate
 
 import ftfy
+from ftfy.chardata import HTML_ENTITY_RE
 from pydantic import Field
 
 from cleaner.model import Document
@@ -76,13 +79,20 @@ _STEP_REASONS = {
     "decode_inconsistent_utf8": "mojibake mixed with correct text was decoded",
 }
 
-# A line needs ftfy only if it has a non-ASCII or control character or "&" (an HTML entity):
-# on other ASCII text every ftfy fix is the identity (tests/stages/test_encoding.py checks it).
+# Lines with a non-ASCII or control character or "&" (an HTML entity) are the ones ftfy might
+# change (counted as "lines_ftfy"): on other ASCII text every ftfy fix is the identity
+# (tests/stages/test_encoding.py checks it).
 _NEEDS_FTFY = re.compile(r"[^\t\x20-\x25\x27-\x7e]")  # not printable ASCII, or &
+# Typographic punctuation that ftfy leaves alone in text made of ASCII and these: no pattern of
+# its mojibake detector (ftfy.badness) can match such text, they are NFC whatever their
+# neighbours, and no other fix of ftfy touches them (tests/stages/test_encoding.py proves both
+# on ftfy's own pattern and tables, so an ftfy upgrade that changes them fails a test).
+_PLAIN_PUNCTUATION = "\u00a0\u00a9\u00ab\u00ae\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2122"
+# A character that makes a call to ftfy necessary ("&" is looked at separately).
+_FTFY_TRIGGER = re.compile(rf"[^\t\x20-\x7e{_PLAIN_PUNCTUATION}]")
 # A line needs any work at all if it needs ftfy or has what a repair looks for.
 # One character class (fast in `re`) for anything but plain printable ASCII, or & and #.
 _UNUSUAL_CHAR = re.compile(r"[^\t\x20-\x22\x24\x25\x27-\x7e]")
-_BLANK = re.compile(r"\s*")
 _MAX_ROUNDS = 3
 
 
@@ -143,20 +153,29 @@ class EncodingStage(Stage):
         stats: Counter[str] = Counter()
         ftfy_config = _config_for(text) if self.settings.fix_with_ftfy else None
         lines = _split_lines(text)
-        fixed = [self._fix_line(line.content, ftfy_config, stats) for line in lines]
+        # Only the lines that need work are looked at (in order, which the stats keep).
+        fixed = {
+            index: self._fix_line(content, ftfy_config, stats)
+            for index, content in enumerate(lines.contents)
+            if _needs_work(content)
+        }
         dropped: set[int] = set()
         if self.settings.collapse_blank_lines:
-            dropped = _blank_lines_to_drop([line.content for line in lines], [after for after, _ in fixed])
+            fixed_contents = list(lines.contents)
+            for index, (after, _) in fixed.items():
+                fixed_contents[index] = after
+            dropped = _blank_lines_to_drop(lines.contents, fixed_contents)
         changes: list[Change] = []
-        for index, (line, (_after, line_changes)) in enumerate(zip(lines, fixed, strict=True)):
+        for index in sorted({i for i, (_, line_changes) in fixed.items() if line_changes}.union(lines.odd_breaks)):
             if index in dropped:
                 continue
-            changes += [
-                Change(line.start + c.start, line.start + c.end, c.after, c.rule, c.reason) for c in line_changes
-            ]
-            if line.break_start < line.end and text[line.break_start : line.end] != "\n":
+            start, (_, line_changes) = lines.starts[index], fixed.get(index, ("", []))
+            changes += [Change(start + c.start, start + c.end, c.after, c.rule, c.reason) for c in line_changes]
+            if index in lines.odd_breaks:
                 reason = "line break made a plain newline (\\r\\n, \\r or a Unicode line separator)"
-                changes.append(Change(line.break_start, line.end, "\n", "line_break", reason))
+                changes.append(
+                    Change(start + len(lines.contents[index]), lines.ends[index], "\n", "line_break", reason)
+                )
         changes += _drop_lines(lines, dropped)
         stats.update(f"rule:{c.rule}" for c in changes)
         stats["lines_dropped"] += len(dropped)
@@ -166,23 +185,44 @@ class EncodingStage(Stage):
         self, line: str, ftfy_config: ftfy.TextFixerConfig | None, stats: Counter[str]
     ) -> tuple[str, list[Change]]:
         """The repaired line and its changes (in the line's coordinates)."""
-        if not _needs_work(line):
-            return line, []
-        trace = Trace(line)
         stats["lines_ftfy"] += bool(ftfy_config and _NEEDS_FTFY.search(line))
+        trace: Trace | None = None  # made at the first change: most lines get none
+        text = line
         # Until nothing changes: a repair can uncover mojibake ftfy did not dare to fix
         # ("\u00adÃ©" becomes "Ã©" once the soft hyphen goes). Unchanged lines take one round.
         for _round in range(_MAX_ROUNDS):
-            before = trace.text
-            if ftfy_config is not None and _NEEDS_FTFY.search(trace.text):
-                trace.apply(self.name, ftfy_changes(trace.text, ftfy_config))
+            before = text
+            if ftfy_config is not None and _ftfy_may_change(text, ftfy_config):
+                changes = ftfy_changes(text, ftfy_config)
+                if changes:
+                    trace = trace or Trace(line)
+                    trace.apply(self.name, changes)
+                    text = trace.text
             for repair in self._repairs:
-                trace.apply(self.name, repair(trace.text))
-            if trace.text == before:
+                changes = repair(text)
+                if changes:
+                    trace = trace or Trace(line)
+                    trace.apply(self.name, changes)
+                    text = trace.text
+            if text == before:
                 break
-        if trace.edits:
-            stats["lines_changed"] += 1
-        return trace.text, [Change(e.source_start, e.source_end, e.after, e.rule, e.reason) for e in trace.edits]
+        if trace is None or not trace.edits:
+            return text, []
+        stats["lines_changed"] += 1
+        return text, [Change(e.source_start, e.source_end, e.after, e.rule, e.reason) for e in trace.edits]
+
+
+def _ftfy_may_change(line: str, config: ftfy.TextFixerConfig) -> bool:
+    """Whether ftfy with ``config`` could change ``line``; False means it provably would not.
+
+    >>> _ftfy_may_change("It’s “plain” – Smith & Co…", FTFY_CONFIG), _ftfy_may_change("todayâ€™s", FTFY_CONFIG)
+    (False, True)
+    >>> _ftfy_may_change("Smith &amp; Co", FTFY_CONFIG), _ftfy_may_change("Smith &amp; Co", _config_for("<b>"))
+    (True, False)
+    """
+    if _FTFY_TRIGGER.search(line):
+        return True
+    return bool(config.unescape_html) and "&" in line and HTML_ENTITY_RE.search(line) is not None
 
 
 def _needs_work(line: str) -> bool:
@@ -308,35 +348,50 @@ def _describe_step(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Line:
-    """A line of the text: ``content`` from ``start``, then its line break up to ``end``."""
+class _Lines:
+    """A text cut into lines: ``contents[i]`` starts at ``starts[i]`` and is followed by its
+    line break, which ends at ``ends[i]`` (the last line has none). ``odd_breaks``: the lines
+    whose break is not a plain ``\\n``."""
 
-    start: int
-    content: str
-    end: int
-
-    @property
-    def break_start(self) -> int:
-        return self.start + len(self.content)
+    contents: list[str]
+    starts: list[int]
+    ends: list[int]
+    odd_breaks: frozenset[int]
 
 
 # Line breaks (what ftfy's fix_line_breaks turns into "\n"; NEL, U+0085, is left to ftfy, which
 # reads it as the "…" of Windows-1252 mojibake first).
 _LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029]")
+_ODD_LINE_BREAK = re.compile("[\r\u2028\u2029]")
 
 
-def _split_lines(text: str) -> list[_Line]:
+def _split_lines(text: str) -> _Lines:
     """The lines of ``text``; the last one has no line break (and is empty after a final one).
 
-    >>> [(line.content, line.end) for line in _split_lines("a\\r\\nb\\n")]
-    [('a', 3), ('b', 5), ('', 5)]
+    >>> lines = _split_lines("a\\r\\nb\\n")
+    >>> lines.contents, lines.starts, lines.ends, sorted(lines.odd_breaks)
+    (['a', 'b', ''], [0, 3, 5], [3, 5, 5], [0])
     """
-    lines, start = [], 0
+    if not _ODD_LINE_BREAK.search(text):  # only "\n": cut by str.split, much faster
+        contents = text.split("\n")
+        ends = list(accumulate(len(content) + 1 for content in contents))
+        ends[-1] = len(text)
+        return _Lines(contents, [0, *ends[:-1]], ends, frozenset())
+    contents, starts, ends, start = [], [], [], 0
     for match in _LINE_BREAK.finditer(text):
-        lines.append(_Line(start, text[start : match.start()], match.end()))
+        contents.append(text[start : match.start()])
+        starts.append(start)
+        ends.append(match.end())
         start = match.end()
-    lines.append(_Line(start, text[start:], len(text)))
-    return lines
+    contents.append(text[start:])
+    starts.append(start)
+    ends.append(len(text))
+    odd = frozenset(
+        i
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True))
+        if end - start > len(contents[i]) and text[start + len(contents[i]) : end] != "\n"
+    )
+    return _Lines(contents, starts, ends, odd)
 
 
 def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
@@ -350,7 +405,7 @@ def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
     [0, 3, 4, 6]
     """
     last = len(lines) - 1
-    blank = [_BLANK.fullmatch(line) is not None for line in fixed_lines]
+    blank = [not line or line.isspace() for line in fixed_lines]
     content = [i for i, is_blank in enumerate(blank) if not is_blank]
     first, final = (content[0], content[-1]) if content else (last + 1, last)
     drop = set(range(first)) | set(range(final + 1, last + 1))
@@ -360,11 +415,11 @@ def _blank_lines_to_drop(lines: list[str], fixed_lines: list[str]) -> set[int]:
     return drop
 
 
-def _drop_lines(lines: list[_Line], dropped: set[int]) -> list[Change]:
+def _drop_lines(lines: _Lines, dropped: set[int]) -> list[Change]:
     """Changes deleting the ``dropped`` lines, each with its line break."""
     changes: list[Change] = []
     for index in sorted(dropped):
-        start, end = lines[index].start, lines[index].end
+        start, end = lines.starts[index], lines.ends[index]
         if changes and changes[-1].end == start:
             start = changes.pop().start
         changes.append(Change(start, end, "", "blank_lines", "extra blank lines"))

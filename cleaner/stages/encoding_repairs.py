@@ -72,8 +72,8 @@ def swap_misplaced_quotes(line: str) -> list[Change]:
     >>> swap_misplaced_quotes("a 15” and a 16” one") + swap_misplaced_quotes("sa ”ja” och sen” nej”")
     []
     """
-    if _CLOSE_AS_OPENER.search(line):
-        return []  # the line opens quotes with ” on purpose (Swedish, Finnish, shortcodes)
+    if _CLOSE not in line or _CLOSE_AS_OPENER.search(line):
+        return []  # nothing to swap, or the line opens quotes with ” on purpose (Swedish, Finnish, shortcodes)
     glyphs = [(m.start(), m.group()) for m in _DOUBLE_QUOTES.finditer(line)]
     changes: list[Change] = []
     opener = ""
@@ -144,6 +144,8 @@ def fix_spaced_possessive(line: str) -> list[Change]:
     >>> fix_spaced_possessive("it was ‘ usual ’ for him") + fix_spaced_possessive("the ‘dirt cheap’ one")
     []
     """
+    if " \u2018 " not in line and " \u2019 " not in line:
+        return []  # cheap test first: most lines have no lone quote
     reason = "a plural possessive apostrophe had spaces around it"
     return [
         Change(m.end(1), m.end(), "\u2019 ", "spaced_possessive", reason)
@@ -208,6 +210,8 @@ def join_spaced_hyphens(line: str) -> list[Change]:
     >>> join_spaced_hyphens("- item") + join_spaced_hyphens("hyphen-")
     []
     """
+    if "- " not in line:
+        return []
     changes = []
     for match in _SPACED_HYPHEN.finditer(line):
         if match.group(1).lower() in _SUSPENDING_WORDS:
@@ -243,6 +247,7 @@ def remove_invisible_characters(line: str) -> list[Change]:
 # Runs of two or more spaces, or a single odd one: a lone plain space never needs work, and
 # skipping it keeps this cheap on ordinary lines.
 _SPACE_RUN = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f]{2,}|[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 # Spaces that forbid a line break: a lone one between visible characters is a typographic
 # choice of the publisher ("10 km", "M. Dupont", French "« oui »").
@@ -269,6 +274,8 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
     >>> normalize_spaces("  - item\\tcol :(   `¬´    ): x,\\u00a0y")
     []
     """
+    if not line[-1:].isspace() and "  " not in line and not _ODD_SPACE.search(line):
+        return []  # cheap test first: most lines have single plain spaces only
     changes = []
     trailing = _TRAILING_SPACE.search(line)
     stop = trailing.start() if trailing else len(line)
@@ -311,6 +318,8 @@ def strip_running_hashtags(line: str) -> list[Change]:
     >>> strip_running_hashtags("#news #oil #opec today") + strip_running_hashtags("the hashtag #MeToo and more")
     []
     """
+    if "#" not in line:
+        return []
     tags = list(_HASHTAG.finditer(line))
     if not tags or 2 * len(tags) > len(line.split()):
         return []
