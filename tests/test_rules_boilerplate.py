@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,10 +11,18 @@ import pytest
 from cleaner.boilerplate.rules import Rule, load_pack, load_packs
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
+from cleaner.model import Document
+from cleaner.stages.boilerplate import BoilerplateConfig, BoilerplateStage
+from cleaner.trace import Trace
 
+ROOT = Path(__file__).resolve().parents[1]
 PACK_DIR = rules_root() / "boilerplate"
 PACKS = sorted(PACK_DIR.glob("*.yaml"))
 RULES = [rule for path in PACKS for rule in load_pack(path).rules]
+RULE_CASES = sorted((ROOT / "tests" / "data" / "boilerplate" / "rules").glob("*.json"))
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+LIST_MARK = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)])\s")  # list items are teasers on the seeds' pages, not prose
 
 
 def test_the_shipped_packs_are_there():
@@ -93,3 +103,26 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path):
 def test_missing_pack_path_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_packs([tmp_path / "nope.yaml"])
+
+
+@pytest.mark.parametrize("path", RULE_CASES, ids=lambda p: p.stem)
+def test_rule_golden_cases_with_the_rules_alone(path: Path):
+    """The shipped packs without the classifier: what goes is what the rules say, whatever the model learns."""
+    stage = BoilerplateStage(BoilerplateConfig(classifier=False))
+    for case in json.loads(path.read_text(encoding="utf-8")):
+        text = case["input"]
+        trace = Trace(text)
+        trace.apply(stage.name, stage.process(text, Document(id="doc", source="doc", text=text)).changes)
+        assert trace.text == case["expected"], f"{case['label']}: {case['comment']}"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_no_drop_rule_matches_a_sentence_of_the_seeds(path: Path):
+    sentences = [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if len(line.split()) > 8 and SENTENCE_END.search(line.strip()) and not LIST_MARK.match(line)
+    ]
+    assert len(sentences) >= 5
+    hits = [(rule.id, s) for s in sentences for rule in RULES if rule.kind == "drop" and rule.matches(s)]
+    assert hits == []
