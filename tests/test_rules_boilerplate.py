@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.boilerplate.rules import Rule, load_pack, load_packs
+from cleaner.boilerplate.rules import Rule, lines_after_end, load_pack, load_packs
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -126,3 +126,24 @@ def test_no_drop_rule_matches_a_sentence_of_the_seeds(path: Path):
     assert len(sentences) >= 5
     hits = [(rule.id, s) for s in sentences for rule in RULES if rule.kind == "drop" and rule.matches(s)]
     assert hits == []
+
+
+THREAD = [
+    "The council approved the budget on Tuesday after a long debate.",
+    "The mayor said the plan would fund 300 new teachers.",
+    "Leave a Reply",
+    "",
+    "Great news for the schools, finally.",
+    "Reply",
+]
+
+
+def test_a_comment_thread_heading_ends_the_article():
+    found = lines_after_end(THREAD, RULES)
+    assert sorted(found) == [2, 4, 5]
+    assert {rule for rule, _ in found.values()} == {"news.comment-thread-start"}
+
+
+def test_a_comments_link_above_the_article_ends_nothing():
+    text = ["Home", "Comments", *THREAD[:2], "The vote was 8 to 3."]
+    assert lines_after_end(text, RULES) == {}

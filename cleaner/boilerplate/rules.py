@@ -8,7 +8,7 @@ A pack is one file in ``rules/boilerplate/`` (or wherever the stage config point
         description: The ADVERTISEMENT marker between paragraphs.
         pattern: '^\\s*ADVERTISEMENT\\s*$'
         ignore_case: false              # optional, default false
-        kind: drop                      # optional: drop (the line goes) or metadata (see below)
+        kind: drop                      # optional: drop (the line goes), metadata or ends-article (below)
         examples:
           match: [ADVERTISEMENT]
           no_match: [The advertisement ran for a week.]
@@ -16,7 +16,9 @@ A pack is one file in ``rules/boilerplate/`` (or wherever the stage config point
 A ``drop`` rule removes every line its pattern is found in (``re.search`` on the line
 without its line break). A ``metadata`` rule takes the text its pattern matches off the
 start of a line and stores its named groups as document metadata; the rest of the line
-stays. Loading checks every rule against its own examples, so a pack whose examples
+stays. An ``ends-article`` rule finds the line after which nothing is article any more
+(the heading of a comment thread): that line and every line after it go
+(:func:`lines_after_end`). Loading checks every rule against its own examples, so a pack whose examples
 disagree with its patterns does not load; every problem is a :class:`ConfigError` naming
 the file and line.
 """
@@ -38,7 +40,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_.-]*$")
 _RULE_KEYS = {"id", "description", "pattern", "ignore_case", "kind", "examples"}
 _PACK_KEYS = {"description", "rules"}
 
-Kind = Literal["drop", "metadata"]
+Kind = Literal["drop", "metadata", "ends-article"]
+KINDS: tuple[Kind, ...] = ("drop", "metadata", "ends-article")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,26 @@ class RulePack:
     description: str
     rules: tuple[Rule, ...]
     path: Path
+
+
+def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tuple[str, str]]:
+    """The non-blank lines from the first one an ``ends-article`` rule matches to the end, with rule and reason.
+
+    Other kinds of rules in ``rules`` are ignored, so the caller may pass all of them.
+
+    >>> end = Rule("x.thread", "d", re.compile("^Leave a Reply$"), "ends-article", ("Leave a Reply",), ("a",), "x")
+    >>> sorted(lines_after_end(["The article.", "Leave a Reply", "", "Nice post!"], [end]))
+    [1, 3]
+    >>> lines_after_end(["The article.", "More of it."], [end])
+    {}
+    """
+    enders = [rule for rule in rules if rule.kind == "ends-article"]
+    for i, text in enumerate(texts):
+        rule = next((r for r in enders if r.matches(text)), None)
+        if rule is not None:
+            why = f"after {text.strip()!r}, which starts what follows the article"
+            return {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
+    return {}
 
 
 def pack_files(paths: Iterable[Path]) -> list[Path]:
@@ -150,8 +173,9 @@ def _build_rule(raw: object, pack: str, where: _Where, at: list[str | int]) -> R
     if not _ID.match(rule_id) or not rule_id.startswith(pack + "."):
         raise where.error([*at, "id"], f"rule id {rule_id!r} must look like `{pack}.some-name` (the pack's file stem)")
     kind = raw.get("kind", "drop")
-    if kind not in ("drop", "metadata"):
-        raise where.error([*at, "kind"], f"rule {rule_id}: kind must be `drop` or `metadata`, not {kind!r}")
+    if kind not in KINDS:
+        allowed = ", ".join(f"`{k}`" for k in KINDS)
+        raise where.error([*at, "kind"], f"rule {rule_id}: kind must be one of {allowed}, not {kind!r}")
     try:
         pattern = re.compile(raw["pattern"], re.IGNORECASE if raw.get("ignore_case") else 0)
     except re.error as exc:
