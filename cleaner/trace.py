@@ -55,14 +55,10 @@ def _check_changes(text: str, changes: Sequence[Change]) -> list[Change]:
     return [c for c in ordered if text[c.start : c.end] != c.after]
 
 
-@dataclass
-class _Span:
-    """A member of a merge group: an earlier edit (``edit``) or a new change (``change``)."""
-
-    start: int
-    end: int
-    edit: Edit | None = None
-    change: Change | None = None
+# A member of a merge group: (start, end in the current text, _EDIT or _CHANGE, index into the
+# earlier edits or the new changes). Plain tuples: a page can bring thousands of changes.
+_Span = tuple[int, int, int, int]
+_EDIT, _CHANGE = 0, 1  # at equal spans an earlier edit sorts before a new change
 
 
 class Trace:
@@ -80,11 +76,19 @@ class Trace:
         if not real:
             return
         where = _SpanMap(self.edits)
-        spans = [_Span(s, e, edit=ed) for ed, s, e in zip(self.edits, where.starts, where.ends, strict=True)]
-        spans += [_Span(c.start, c.end, change=c) for c in real]
-        spans.sort(key=lambda sp: (sp.start, sp.end, sp.change is not None))
+        spans = [(s, e, _EDIT, i) for i, (s, e) in enumerate(zip(where.starts, where.ends, strict=True))]
+        spans += [(c.start, c.end, _CHANGE, i) for i, c in enumerate(real)]
+        spans.sort()
         self._flags = [self._shift_flag(flag, real) for flag in self._flags]
-        self.edits = [edit for group in _groups(spans) for edit in self._merge(stage, group, where)]
+        edits = []
+        for group in _groups(spans):
+            if len(group) > 1:
+                edits += self._merge(stage, group, real, where)
+            elif group[0][2] == _EDIT:  # the common cases, kept cheap: a page can have thousands
+                edits.append(self.edits[group[0][3]])
+            else:
+                edits.append(self._edit(stage, real[group[0][3]], where))
+        self.edits = edits
         self.text = _splice(self.text, [(c.start, c.end, c.after) for c in real])
 
     def add_flags(self, flags: Iterable[Flag]) -> None:
@@ -93,23 +97,20 @@ class Trace:
 
     def flags(self) -> list[Flag]:
         """The flags with their spans in the current text and, where they map, in the input."""
+        if not self._flags:
+            return []
         where = _SpanMap(self.edits)
         return [self._locate(flag, where) for flag in sorted(self._flags, key=lambda f: (f.start, f.end))]
 
     # -- internals -------------------------------------------------------------------------
 
-    def _merge(self, stage: str, group: list[_Span], where: _SpanMap) -> list[Edit]:
-        if len(group) == 1:  # the common case, kept cheap: a page can have hundreds of edits
-            only = group[0]
-            if only.edit is not None:
-                return [only.edit]
-            assert only.change is not None
-            return [self._edit(stage, only.change, where)]
-        changes = [sp.change for sp in group if sp.change is not None]
-        old = [sp.edit for sp in group if sp.edit is not None]
+    def _merge(self, stage: str, group: list[_Span], real: list[Change], where: _SpanMap) -> list[Edit]:
+        """One edit for a group of earlier edits and new changes that touch each other."""
+        changes = [real[index] for _, _, kind, index in group if kind == _CHANGE]
+        old = [self.edits[index] for _, _, kind, index in group if kind == _EDIT]
         if not changes:
             return old
-        start, end = min(sp.start for sp in group), max(sp.end for sp in group)
+        start, end = min(sp[0] for sp in group), max(sp[1] for sp in group)
         src_start = min([e.source_start for e in old] + [where.to_source(c.start, "start") for c in changes])
         src_end = max([e.source_end for e in old] + [where.to_source(c.end, "end") for c in changes])
         after = _splice(self.text[start:end], [(c.start - start, c.end - start, c.after) for c in changes])
@@ -186,13 +187,21 @@ class _SpanMap:
 
 
 def _groups(spans: list[_Span]) -> list[list[_Span]]:
-    """Split sorted spans into runs that must be merged into one edit."""
+    """Split sorted spans into runs that must be merged into one edit.
+
+    >>> _groups([(0, 2, _EDIT, 0), (1, 3, _CHANGE, 0), (3, 3, _CHANGE, 1), (5, 6, _CHANGE, 2)])
+    [[(0, 2, 0, 0), (1, 3, 1, 0), (3, 3, 1, 1)], [(5, 6, 1, 2)]]
+    """
     groups: list[list[_Span]] = []
+    group_end = -1  # the furthest end in the last group: a span starting after it conflicts with none
     for span in spans:
-        if groups and any(_conflict(span.start, span.end, other.start, other.end) for other in groups[-1]):
+        start, end = span[0], span[1]
+        if start <= group_end and any(_conflict(start, end, other[0], other[1]) for other in groups[-1]):
             groups[-1].append(span)
+            group_end = max(group_end, end)
         else:
             groups.append([span])
+            group_end = end
     return groups
 
 
