@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.boilerplate.rules import Rule, lines_after_end, load_pack, load_packs
+from cleaner.boilerplate.rules import Rule, lines_after_end, load_pack, load_packs, teaser_list_lines
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -147,3 +147,22 @@ def test_a_comment_thread_heading_ends_the_article():
 def test_a_comments_link_above_the_article_ends_nothing():
     text = ["Home", "Comments", *THREAD[:2], "The vote was 8 to 3."]
     assert lines_after_end(text, RULES) == {}
+
+
+def test_a_teaser_heading_takes_the_headlines_under_it_up_to_the_prose():
+    text = [
+        "The council approved the budget on Tuesday after a long debate.",
+        "You may also like...",
+        "Ten towns to visit this winter",
+        "Who will win the cup?",
+        "Critics said the plan relied on optimistic forecasts.",
+        "Short line without an end",
+    ]
+    found = teaser_list_lines(text, RULES)
+    assert sorted(found) == [1, 2, 3]
+    assert {rule for rule, _ in found.values()} == {"news.teaser-heading"}
+
+
+def test_a_related_line_with_its_headline_heads_no_list():
+    text = ["Related: Ten towns to visit this winter", "Snow fell early", "The roads closed."]
+    assert teaser_list_lines(text, RULES) == {}

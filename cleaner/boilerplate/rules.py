@@ -8,7 +8,7 @@ A pack is one file in ``rules/boilerplate/`` (or wherever the stage config point
         description: The ADVERTISEMENT marker between paragraphs.
         pattern: '^\\s*ADVERTISEMENT\\s*$'
         ignore_case: false              # optional, default false
-        kind: drop                      # optional: drop (the line goes), metadata or ends-article (below)
+        kind: drop                      # optional: drop (the line goes), metadata, ends-article, heads-list
         examples:
           match: [ADVERTISEMENT]
           no_match: [The advertisement ran for a week.]
@@ -18,9 +18,11 @@ without its line break). A ``metadata`` rule takes the text its pattern matches 
 start of a line and stores its named groups as document metadata; the rest of the line
 stays. An ``ends-article`` rule finds the line after which nothing is article any more
 (the heading of a comment thread): that line and every line after it go
-(:func:`lines_after_end`). Loading checks every rule against its own examples, so a pack whose examples
-disagree with its patterns does not load; every problem is a :class:`ConfigError` naming
-the file and line.
+(:func:`lines_after_end`). A ``heads-list`` rule finds the heading of a list of teasers
+("You may also like", "Don't miss"): it and the short lines right under it that do not
+end a sentence go (:func:`teaser_list_lines`). Loading checks every rule against its own
+examples, so a pack whose examples disagree with its patterns does not load; every problem
+is a :class:`ConfigError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_.-]*$")
 _RULE_KEYS = {"id", "description", "pattern", "ignore_case", "kind", "examples"}
 _PACK_KEYS = {"description", "rules"}
 
-Kind = Literal["drop", "metadata", "ends-article"]
-KINDS: tuple[Kind, ...] = ("drop", "metadata", "ends-article")
+Kind = Literal["drop", "metadata", "ends-article", "heads-list"]
+KINDS: tuple[Kind, ...] = ("drop", "metadata", "ends-article", "heads-list")
+_SENTENCE_END = re.compile(r"[.!][\"'”’)\]]*\s*$")  # a teaser may end in "?" (a headline), not in "." or "!"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,34 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
             why = f"after {text.strip()!r}, which starts what follows the article"
             return {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
     return {}
+
+
+def teaser_list_lines(texts: Sequence[str], rules: Sequence[Rule], max_words: int = 20) -> dict[int, tuple[str, str]]:
+    """Each line a ``heads-list`` rule matches, with the teasers listed right under it, with rule and reason.
+
+    The list may start after one blank line; it runs while lines are non-blank, at most
+    ``max_words`` long and do not end a sentence in "." or "!" (article prose does, headlines
+    of other stories do not). Other kinds of rules in ``rules`` are ignored.
+
+    >>> head = Rule("x.more", "d", re.compile("^Don't miss$"), "heads-list", ("Don't miss",), ("a",), "x")
+    >>> texts = ["The article.", "Don't miss", "", "Ten towns to visit", "Why prices rose?", "It rained.", "Ok"]
+    >>> sorted(teaser_list_lines(texts, [head]))
+    [1, 3, 4]
+    """
+    heads = [rule for rule in rules if rule.kind == "heads-list"]
+    found: dict[int, tuple[str, str]] = {}
+    for i, text in enumerate(texts):
+        rule = next((r for r in heads if r.matches(text)), None)
+        if rule is None:
+            continue
+        found[i] = (rule.id, "the heading of a list of teasers")
+        j = i + 2 if i + 1 < len(texts) and not texts[i + 1].strip() else i + 1
+        while j < len(texts) and texts[j].strip() and len(texts[j].split()) <= max_words:
+            if _SENTENCE_END.search(texts[j]):
+                break
+            found[j] = (rule.id, f"a teaser listed under {text.strip()!r}")
+            j += 1
+    return found
 
 
 def pack_files(paths: Iterable[Path]) -> list[Path]:
