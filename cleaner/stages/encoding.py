@@ -19,6 +19,7 @@ lines of a news page are ASCII with curly quotes and dashes, which ftfy provably
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ from functools import partial
 from itertools import accumulate
 
 import ftfy
-from ftfy.chardata import HTML_ENTITY_RE
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS, HTML_ENTITY_RE, LIGATURES
 from pydantic import Field
 
 from cleaner.model import Document
@@ -88,8 +90,15 @@ _NEEDS_FTFY = re.compile(r"[^\t\x20-\x25\x27-\x7e]")  # not printable ASCII, or 
 # neighbours, and no other fix of ftfy touches them (tests/stages/test_encoding.py proves both
 # on ftfy's own pattern and tables, so an ftfy upgrade that changes them fails a test).
 _PLAIN_PUNCTUATION = "\u00a0\u00a9\u00ab\u00ae\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u2122"
-# A character that makes a call to ftfy necessary ("&" is looked at separately).
+# A character that makes a closer look necessary ("&" is looked at separately).
 _FTFY_TRIGGER = re.compile(rf"[^\t\x20-\x7e{_PLAIN_PUNCTUATION}]")
+# The characters ftfy's fixes other than decoding act on, from its own tables: C1 controls,
+# ligatures, line breaks, surrogates, terminal escapes, control characters.
+_FTFY_FIX_CHAR = re.compile(
+    "[\x1b\r\u2028\u2029\x85\x80-\x9f\ud800-\udfff"
+    + "".join(re.escape(chr(code)) for code in sorted({*LIGATURES, *CONTROL_CHARS}))
+    + "]"
+)
 # A line needs any work at all if it needs ftfy or has what a repair looks for.
 # One character class (fast in `re`) for anything but plain printable ASCII, or & and #.
 _UNUSUAL_CHAR = re.compile(r"[^\t\x20-\x22\x24\x25\x27-\x7e]")
@@ -215,14 +224,29 @@ class EncodingStage(Stage):
 def _ftfy_may_change(line: str, config: ftfy.TextFixerConfig) -> bool:
     """Whether ftfy with ``config`` could change ``line``; False means it provably would not.
 
+    ftfy decodes only text its detector calls bad (:func:`ftfy.badness.is_bad`, about half
+    the cost of a call to ftfy); its other fixes act on HTML entities, on the characters in
+    its tables (:data:`_FTFY_FIX_CHAR`) and on text that is not normalized. ASCII with the
+    plain punctuation needs no look at all.
+
     >>> _ftfy_may_change("It’s “plain” – Smith & Co…", FTFY_CONFIG), _ftfy_may_change("todayâ€™s", FTFY_CONFIG)
     (False, True)
     >>> _ftfy_may_change("Smith &amp; Co", FTFY_CONFIG), _ftfy_may_change("Smith &amp; Co", _config_for("<b>"))
     (True, False)
+    >>> _ftfy_may_change("Éric’s «café»", FTFY_CONFIG), _ftfy_may_change("ﬁnal", FTFY_CONFIG)
+    (False, True)
     """
-    if _FTFY_TRIGGER.search(line):
+    if config.unescape_html and "&" in line and HTML_ENTITY_RE.search(line):
         return True
-    return bool(config.unescape_html) and "&" in line and HTML_ENTITY_RE.search(line) is not None
+    if not _FTFY_TRIGGER.search(line):
+        return False
+    if config.fix_character_width or config.uncurl_quotes:
+        return True  # fixes this look does not cover (both off in FTFY_CONFIG)
+    if _FTFY_FIX_CHAR.search(line):
+        return True
+    if config.normalization and not unicodedata.is_normalized(config.normalization, line):
+        return True
+    return bool(config.fix_encoding) and not line.isascii() and is_bad(line)
 
 
 def _needs_work(line: str) -> bool:

@@ -343,18 +343,36 @@ def test_ftfy_other_fixes_leave_plain_punctuation_alone() -> None:
     assert all(unicodedata.normalize("NFC", a + b) == a + b for a in alphabet for b in alphabet)
 
 
-PLAIN_LINES = st.lists(
-    st.sampled_from([*PRINTABLE_ASCII, *_PLAIN_PUNCTUATION, "&amp;", "&#39;", "&nbsp", "&x;", "Ã", "é", "\x85"]),
-    max_size=40,
+# Lines mixing what ftfy leaves alone with what it fixes: entities, mojibake, ligatures, C1 and
+# other control characters, line breaks, terminal escapes, decomposed accents, surrogates.
+FTFY_LINES = st.lists(
+    st.sampled_from(
+        [
+            *PRINTABLE_ASCII,
+            *_PLAIN_PUNCTUATION,
+            *"éÉçñüßЖжВГРСёΑαあ中\u0301\ufb01\x85\x80\x9d\x1b\x00\x0c\u2028\ud800°£€¨¤",
+            *["&amp;", "&#39;", "&nbsp", "&x;", "Ã©", "â€™", "Ã ", "Â ", "вЂ", "\x1b[31m", "e\u0301", "Ð°Ð"],
+        ]
+    ),
+    max_size=30,
 ).map("".join)
 
 
-@given(PLAIN_LINES, st.booleans())
-@settings(max_examples=500, deadline=None)
+@given(FTFY_LINES, st.booleans())
+@settings(max_examples=1500, deadline=None)
 def test_ftfy_is_identity_where_it_is_skipped(line: str, html: bool) -> None:
     config = _config_for("<p>" if html else "")
     if not _ftfy_may_change(line, config):
         assert ftfy.fix_and_explain(line, config) == (line, [])
+
+
+def test_ftfy_skip_decides_both_ways() -> None:
+    """The property above is not vacuous: lines are skipped and kept, for each reason."""
+    kept = ["todayâ€™s", "ﬁnal", "a\x85b", "e\u0301", "x &amp; y", "\x1b[31mred", "\x9d", "\ud800"]
+    skipped = ["It’s “fine” – ok…", "Éric’s café", "Жизнь — «хорошо»", "x & y", "a\x0cb"]
+    assert all(_ftfy_may_change(line, FTFY_CONFIG) for line in kept)
+    assert not any(_ftfy_may_change(line, FTFY_CONFIG) for line in skipped)
+    assert all(ftfy.fix_and_explain(line, FTFY_CONFIG).text == line for line in skipped)
 
 
 def test_long_lines_are_diffed_by_tokens() -> None:
