@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from cleaner.model import Edit, Flag
 
@@ -41,8 +42,11 @@ def _conflict(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     return zero_width and a_start <= b_end and b_start <= a_end
 
 
+_SPAN_KEY = attrgetter("start", "end")
+
+
 def _check_changes(text: str, changes: Sequence[Change]) -> list[Change]:
-    ordered = sorted(changes, key=lambda c: (c.start, c.end))
+    ordered = sorted(changes, key=_SPAN_KEY)
     last_end = 0
     for change in ordered:
         if not 0 <= change.start <= change.end <= len(text):
@@ -174,6 +178,8 @@ class _SpanMap:
 
     def to_source(self, position: int, side: str = "start") -> int:
         """Map a current position to the input; strictly inside an edit it snaps to the edit's edge."""
+        if not self.edits:
+            return position
         index = bisect.bisect_right(self.ends, position)  # edits[:index] end at or before position
         if index < len(self.edits) and self.starts[index] < position:
             edit = self.edits[index]
