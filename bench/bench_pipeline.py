@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import statistics
 import subprocess
@@ -161,8 +162,11 @@ def scaling(texts: dict[str, str]) -> list[tuple[int, float, int]]:
 
 def main() -> None:
     texts = aeb_texts("html-text")
+    loads = [os.getloadavg()[0]]
     speed = throughput(list(texts.values()))
+    loads.append(os.getloadavg()[0])
     rows = scaling(texts)
+    loads.append(os.getloadavg()[0])
     size = sum(len(t.encode("utf-8")) for t in texts.values()) * COPIES / 1e6
     (_, one, peak_one), (_, two, peak_two) = rows
     ftfy_best, ftfy_median = min(speed.ftfy_seconds), statistics.median(speed.ftfy_seconds)
@@ -194,6 +198,10 @@ wall time including start-up, reading, survey and writing every output:
 | 2 | {two:.1f} | {peak_two / 1024:.0f} MiB |
 
 Speed-up with 2 jobs: **{one / two:.2f}x** (target >= 1.7x); outputs identical.
+
+Load average (1 minute) of the machine: {loads[0]:.1f} before, {loads[1]:.1f} after the throughput rounds,
+{loads[2]:.1f} at the end, on {os.cpu_count()} cores. Other jobs running slow down the wall times and the
+speed-up with 2 jobs; the ratio, in CPU time with the two timed side by side, much less.
 """
     write_section("pipeline", markdown)
 
