@@ -32,7 +32,7 @@ from cleaner.model import Document
 from cleaner.pipeline import Pipeline
 
 STAGES = ["encoding", "boilerplate"]
-ROUNDS = 9
+ROUNDS = 15
 COPIES = 10
 
 
