@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
+from pydantic import TypeAdapter
+
 from cleaner.model import Edit, Flag
 
 
@@ -63,6 +65,8 @@ def _check_changes(text: str, changes: Sequence[Change]) -> list[Change]:
 # earlier edits or the new changes). Plain tuples: a page can bring thousands of changes.
 _Span = tuple[int, int, int, int]
 _EDIT, _CHANGE = 0, 1  # at equal spans an earlier edit sorts before a new change
+# Validates a list of edits in one call: the same checks as Edit(...) each, about twice as fast.
+_EDIT_LIST = TypeAdapter(list[Edit])
 
 
 class Trace:
@@ -84,15 +88,20 @@ class Trace:
         spans += [(c.start, c.end, _CHANGE, i) for i, c in enumerate(real)]
         spans.sort()
         self._flags = [self._shift_flag(flag, real) for flag in self._flags]
-        edits = []
+        # In order: an edit, or where the edit of a lone change is in ``fresh`` (the common
+        # cases, kept cheap: a page can bring thousands of changes).
+        parts: list[Edit | int] = []
+        fresh: list[dict[str, str | int]] = []
         for group in _groups(spans):
             if len(group) > 1:
-                edits += self._merge(stage, group, real, where)
-            elif group[0][2] == _EDIT:  # the common cases, kept cheap: a page can have thousands
-                edits.append(self.edits[group[0][3]])
+                parts += self._merge(stage, group, real, where)
+            elif group[0][2] == _EDIT:
+                parts.append(self.edits[group[0][3]])
             else:
-                edits.append(self._edit(stage, real[group[0][3]], where))
-        self.edits = edits
+                parts.append(len(fresh))
+                fresh.append(self._edit_fields(stage, real[group[0][3]], where))
+        made = _EDIT_LIST.validate_python(fresh)
+        self.edits = [made[part] if isinstance(part, int) else part for part in parts]
         self.text = _splice(self.text, [(c.start, c.end, c.after) for c in real])
 
     def add_flags(self, flags: Iterable[Flag]) -> None:
@@ -133,18 +142,18 @@ class Trace:
             )
         ]
 
-    def _edit(self, stage: str, change: Change, where: _SpanMap) -> Edit:
-        """The edit for a change that touches no earlier edit."""
+    def _edit_fields(self, stage: str, change: Change, where: _SpanMap) -> dict[str, str | int]:
+        """The fields of the edit for a change that touches no earlier edit."""
         start, end = where.to_source(change.start, "start"), where.to_source(change.end, "end")
-        return Edit(
-            stage=stage,
-            rule=change.rule,
-            source_start=start,
-            source_end=end,
-            before=self.source[start:end],
-            after=change.after,
-            reason=change.reason,
-        )
+        return {
+            "stage": stage,
+            "rule": change.rule,
+            "source_start": start,
+            "source_end": end,
+            "before": self.source[start:end],
+            "after": change.after,
+            "reason": change.reason,
+        }
 
     def _shift_flag(self, flag: Flag, changes: list[Change]) -> Flag:
         new_start = _map_position(flag.start, changes, side="start")
