@@ -209,14 +209,17 @@ def _groups(spans: list[_Span]) -> list[list[_Span]]:
     """
     groups: list[list[_Span]] = []
     group_end = -1  # the furthest end in the last group: a span starting after it conflicts with none
+    insertion = False  # whether the last group has an insertion: only those conflict by touching
     for span in spans:
         start, end = span[0], span[1]
-        if start <= group_end and any(_conflict(start, end, other[0], other[1]) for other in groups[-1]):
+        may_conflict = start < group_end or (start == group_end and (start == end or insertion))
+        if may_conflict and any(_conflict(start, end, other[0], other[1]) for other in groups[-1]):
             groups[-1].append(span)
             group_end = max(group_end, end)
+            insertion = insertion or start == end
         else:
             groups.append([span])
-            group_end = end
+            group_end, insertion = end, start == end
     return groups
 
 

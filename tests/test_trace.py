@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.model import Flag
-from cleaner.trace import Change, Trace, apply_edits, revert_edits
+from cleaner.trace import Change, Trace, _conflict, _groups, apply_edits, revert_edits
 
 
 @st.composite
@@ -107,3 +107,18 @@ def test_flag_inside_changed_text_has_no_source_span() -> None:
     (flag,) = trace.flags()
     assert flag.text == "CD"
     assert flag.source_start is None
+
+
+@settings(max_examples=500)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 3), st.integers(0, 1)), max_size=10))
+def test_groups_join_each_span_that_conflicts_with_its_group(raw: list[tuple[int, int, int]]) -> None:
+    """The shortcuts in _groups give the groups of the plain rule: a span joins the last group
+    when it conflicts with any member (overlaps it, or touches it and one of the two is empty)."""
+    spans = sorted((start, start + length, kind, i) for i, (start, length, kind) in enumerate(raw))
+    expected: list[list[tuple[int, int, int, int]]] = []
+    for span in spans:
+        if expected and any(_conflict(span[0], span[1], other[0], other[1]) for other in expected[-1]):
+            expected[-1].append(span)
+        else:
+            expected.append([span])
+    assert _groups(spans) == expected
