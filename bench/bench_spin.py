@@ -3,7 +3,8 @@
 The detector (thesaurus index, trigram model, LM) is loaded once; its load time is reported
 apart. Each row runs the same spun aeb-dev test pages with a different language-model budget
 (checks per 100 words; "off" = prefilter and thesaurus only), and gives words/s with
-precision and recall at the default threshold. ``--pages N`` (default 3) sets the sample.
+precision and recall at the default threshold; budget 15 runs with and without the model's own
+proposals. ``--pages N`` (default 3) sets the sample.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from bench.spinner import Spinner
 from cleaner.spin.engine import Detector, settings_from, word_count
 from cleaner.stages.spin import SpinConfig
 
-BUDGETS: tuple[float | None, ...] = (None, 4.0, 8.0, 15.0)
+# (LM checks per 100 words or None for no LM, the model's own proposals per position).
+RUNS: tuple[tuple[float | None, int], ...] = ((None, 0), (4.0, 3), (8.0, 3), (15.0, 0), (15.0, 3))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -39,15 +41,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     load_seconds = time.perf_counter() - started
     lm = detector.lm
     rows = []
-    for budget in BUDGETS:
+    for budget, proposals in RUNS:
         detector.lm = lm if budget is not None else None
-        detector.settings = replace(base, lm_budget=budget or base.lm_budget)
+        detector.settings = replace(base, lm_budget=budget or base.lm_budget, lm_proposals=proposals)
         started = time.perf_counter()
         flags = [detector.detect(text) for text, _ in spun]
         seconds = time.perf_counter() - started
         m = score_pages(spun, flags, base.threshold)
         label = "off" if budget is None else f"{budget:g}"
-        rows.append(f"| {label} | {words / seconds:.0f} | {m['precision']:.3f} | {m['recall']:.3f} |")
+        rows.append(f"| {label} | {proposals} | {words / seconds:.0f} | {m['precision']:.3f} | {m['recall']:.3f} |")
         print(rows[-1], flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
@@ -57,8 +59,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM threads {base.threads}.",
         f"Load once per process: {load_seconds:.1f} s; peak RSS of the process {peak:.0f} MiB.",
         "",
-        "| LM checks per 100 words | words/s | precision | recall |",
-        "|---|---|---|---|",
+        "| LM checks per 100 words | proposals | words/s | precision | recall |",
+        "|---|---|---|---|---|",
         *rows,
         "",
         "Notes (measured by hand, 2026-11-22, same machine, shared with other jobs):",

@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from typing import Any
 
-from bench.common import ROOT, aeb_texts, write_section
+from bench.common import ROOT, aeb_texts, machine, write_section
 from bench.spinner import Spinner, Substitution
 from cleaner.model import Flag
 from cleaner.spin import scoring
-from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.candidates import is_content, sentences
+from cleaner.spin.engine import Detector, Suspect, settings_from, word_count
 from cleaner.stages.spin import SpinConfig
 
 _TOKEN = re.compile(r"\w+")
@@ -96,6 +99,63 @@ def seed_report(detector: Detector, threshold: float) -> tuple[int, int, int, li
     return hit, len(marks), elsewhere, flags
 
 
+Analysis = tuple[list[Flag], list[Suspect]]
+
+
+def wilson(hits: float, total: float, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval (95 %) of a proportion ``hits / total``.
+
+    >>> [round(x, 2) for x in wilson(77, 80)]
+    [0.9, 0.99]
+    """
+    if total <= 0:
+        return 0.0, 1.0
+    p = hits / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+
+
+def flags_of(detector: Detector, text: str, analysis: Analysis, threshold: float) -> list[Flag]:
+    """The flags :meth:`Detector.detect` gives, from an analysis done once for every threshold."""
+    fingerprint_flags, suspects = analysis
+    flags = [detector.flag(text, s) for s in suspects if detector.score(s) >= threshold]
+    return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
+
+
+def miss_cause(detector: Detector, text: str, sub: Substitution, suspects: dict[tuple[int, int], Suspect]) -> str:
+    """Why a substitution was not flagged (or "flagged"), in the order the stage works."""
+    suspect = suspects.get((sub.start, sub.end))
+    if suspect is None:
+        token = next((t for s in sentences(text) for t in s.tokens if (t.start, t.end) == (sub.start, sub.end)), None)
+        if token is None or (not is_content(token) and sub.source != "demonym"):
+            return "not a word the stage checks"
+        if not detector.candidates(token.lower):
+            return "no thesaurus candidate"
+        return "prefilter: no candidate fits the trigrams better"
+    if detector.score(suspect) >= detector.settings.threshold:
+        return "flagged"
+    if suspect.lm_gains is None:
+        return "LM budget spent before it"
+    if sub.original.lower() not in {w.lower() for w, _, _ in suspect.candidates}:
+        return "LM-checked, original not among the scored candidates"
+    return "LM-checked, original scored, below the threshold"
+
+
+def miss_causes(
+    detector: Detector, spun: list[tuple[str, list[Substitution]]], analyses: list[Analysis]
+) -> Counter[str]:
+    """How many substitutions end where, at the detector's threshold."""
+    causes: Counter[str] = Counter()
+    for (text, subs), (_, suspects) in zip(spun, analyses, strict=True):
+        by_span = {(s.token.start, s.token.end): s for s in suspects}
+        causes.update(miss_cause(detector, text, sub, by_span) for sub in subs)
+    return causes
+
+
 def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[str, dict[str, float]]:
     """Fit the full and prefilter-only weights on suspects of the fit half."""
     rows_full, labels_full, rows_pre, labels_pre = [], [], [], []
@@ -121,19 +181,22 @@ def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fit", action="store_true", help="fit score weights on the fit half and print them")
-    # 12 pages of each half by default: the whole test half (44 pages, 2 x 30k words) takes
-    # most of an hour on the shared 2-core machine with the LM on.
-    parser.add_argument("--pages", type=int, default=12, help="pages of each half (0 = all)")
+    # 8 pages of each half by default: the whole test half (43 pages, 2 x 30k words) takes
+    # hours on the shared 2-core machine with the LM on.
+    parser.add_argument("--pages", type=int, default=8, help="pages of each half (0 = all)")
     parser.add_argument("--no-lm", action="store_true", help="prefilter and thesaurus only")
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
+    parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
     args = parser.parse_args(argv)
 
-    config = SpinConfig(use_lm=not args.no_lm, **({"lm_budget": args.budget} if args.budget else {}))
-    settings = settings_from(config)
-    # Score everything from the lowest threshold in the table once; the rows filter it.
-    detector_settings = replace(settings, threshold=min(0.5, settings.threshold))
+    overrides: dict[str, float | int | bool] = {"use_lm": not args.no_lm, "threads": 1}
+    if args.budget is not None:
+        overrides["lm_budget"] = args.budget
+    if args.proposals is not None:
+        overrides["lm_proposals"] = args.proposals
+    settings = settings_from(SpinConfig(**overrides))  # type: ignore[arg-type]
     started = time.perf_counter()
-    detector = Detector.load(detector_settings)
+    detector = Detector.load(settings)
     pages = aeb_texts("ground-truth")
     fit_ids, test_ids = split_pages(pages, args.pages or None)
     spinner = Spinner()
@@ -143,36 +206,69 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
     clean = [pages[p] for p in test_ids]
-    subs = sum(len(s) for _, s in spun)
-    words = sum(word_count(t) for t, _ in spun)
-    lines = [
-        "## Spin stage: accuracy",
-        "",
-        f"Measured by `bench/eval_spin.py` (`make eval`) on {len(test_ids)} aeb-dev test pages (ids 4-7; the",
-        f"score weights were fitted on ids 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
-        f"LM: {'on' if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words.",
-        "",
-        "| threshold | precision | recall | TP | FP | FN | best suggestion = original | clean flags /1000 words |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    spun_flags = [detector.detect(text) for text, _ in spun]
-    clean_flags = [detector.detect(text) for text in clean]
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+    spun_analyses = [detector.analyse(text) for text, _ in spun]
+    clean_analyses = [detector.analyse(text) for text in clean]
+    seconds = time.perf_counter() - started
+    lines = _header(settings, len(test_ids), sum(len(s) for _, s in spun), sum(word_count(t) for t, _ in spun))
+    for threshold in THRESHOLDS:
+        spun_flags = [flags_of(detector, t, a, threshold) for (t, _), a in zip(spun, spun_analyses, strict=True)]
+        clean_flags = [flags_of(detector, t, a, threshold) for t, a in zip(clean, clean_analyses, strict=True)]
         m = score_pages(spun, spun_flags, threshold)
-        rate, _, _ = clean_rate(clean, clean_flags, threshold)
+        rate, count, _ = clean_rate(clean, clean_flags, threshold)
+        p_low, p_high = wilson(m["tp"], m["tp"] + m["fp"])
+        r_low, r_high = wilson(m["tp"], m["tp"] + m["fn"])
         lines.append(
-            f"| {threshold} | {m['precision']:.3f} | {m['recall']:.3f} | {m['tp']:.0f} | {m['fp']:.0f} | {m['fn']:.0f} "
-            f"| {m['top1']:.2f} | {rate:.2f} |"
+            f"| {threshold} | {m['precision']:.3f} ({p_low:.2f}-{p_high:.2f}) "
+            f"| {m['recall']:.3f} ({r_low:.2f}-{r_high:.2f}) "
+            f"| {m['tp']:.0f} | {m['fp']:.0f} | {m['fn']:.0f} | {m['top1']:.2f} | {rate:.2f} ({count}) |"
         )
+    lines += _details(detector, spun, spun_analyses, clean, clean_analyses)
     hit, total, elsewhere, flags = seed_report(detector, settings.threshold)
     lines += [
         "",
         f"Seed 000 at the default threshold {settings.threshold}: {hit} of {total} annotated spun words flagged,",
-        f"{elsewhere} flags elsewhere. Elapsed {time.perf_counter() - started:.0f} s.",
+        f"{elsewhere} flags elsewhere. Analysis of the pages took {seconds:.0f} s (1 LM thread).",
         "",
         "Seed 000 flags: " + "; ".join(f"{f.text} -> {f.suggestions[0]} ({f.score:.2f})" for f in flags),
     ]
     write_section("spin", "\n".join(lines))
+
+
+def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
+    return [
+        "## Spin stage: accuracy",
+        "",
+        f"Measured by `bench/eval_spin.py` (`make eval`) on {machine()}:",
+        f"{pages} aeb-dev test pages (ids not starting with 0-3; the score weights were fitted on pages whose id",
+        f"starts with 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
+        f"LM: {'on' if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
+        f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
+        "",
+        "| threshold | precision (95% CI) | recall (95% CI) | TP | FP | FN | best suggestion = original "
+        "| clean flags /1000 words (n) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+
+
+def _details(
+    detector: Detector,
+    spun: list[tuple[str, list[Substitution]]],
+    spun_analyses: list[Analysis],
+    clean: list[str],
+    clean_analyses: list[Analysis],
+) -> list[str]:
+    """Where the substitutions are lost, and the flags on clean news, at the default threshold."""
+    causes = miss_causes(detector, spun, spun_analyses)
+    lines = ["", f"Substitutions by where they end, at the default threshold {detector.settings.threshold}:", ""]
+    lines += [f"- {cause}: {count}" for cause, count in causes.most_common()]
+    clean_flags = [
+        f
+        for t, a in zip(clean, clean_analyses, strict=True)
+        for f in flags_of(detector, t, a, detector.settings.threshold)
+    ]
+    shown = "; ".join(f"{f.text} -> {f.suggestions[0] if f.suggestions else '?'} ({f.score:.2f})" for f in clean_flags)
+    lines += ["", f"Flags on the clean pages at the default threshold: {shown or 'none'}"]
+    return lines
 
 
 if __name__ == "__main__":

@@ -126,6 +126,11 @@ class CandidateSource:
         self._max_zipf = max_zipf
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
+    @property
+    def exceptions(self) -> Exceptions:
+        """The irregular forms the candidates are inflected with."""
+        return self._exceptions
+
     def __call__(self, lower: str) -> tuple[Candidate, ...]:
         """The candidates for a lower-case word, most sources first (cached)."""
         if lower not in self._cache:

@@ -16,10 +16,10 @@ from typing import Any
 
 from cleaner.model import Flag
 from cleaner.spin import entities, scoring
-from cleaner.spin.candidates import CandidateSource, Sentence, Token, is_content, match_case, sentences
+from cleaner.spin.candidates import STOPWORDS, CandidateSource, Sentence, Token, is_content, match_case, sentences
 from cleaner.spin.fingerprints import Fingerprints, load_fingerprints
 from cleaner.spin.lm import ContinuationScorer
-from cleaner.spin.morph import Exceptions
+from cleaner.spin.morph import Exceptions, lemmas
 from cleaner.spin.prefilter import TrigramScorer, load_zipf
 from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
 
@@ -31,6 +31,14 @@ FINGERPRINT_PRIOR = 0.75
 # them to the word: a pair two sources agree on is likelier a spinner's swap than a loose
 # Moby-only association ("harmony" -> "peace" over "harmony" -> "line").
 AGREEMENT_BONUS = 2.0
+# Source bit of a candidate that the language model proposed itself (no thesaurus links it).
+PROPOSAL = 16
+# A proposal is only an original when it is as common as a thesaurus candidate may be and
+# not one of the words so common that they fit every slot ("has", "made": Zipf >= 6).
+MAX_PROPOSAL_ZIPF = 6.0
+# Nats a proposal that no thesaurus links to the word must gain over a linked candidate to be
+# the first suggestion: the model's favourite word often fits better than the original did.
+PROPOSAL_HANDICAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class Settings:
     prefilter_gain: float
     max_candidates: int
     lm_shortlist_from: int
+    lm_proposals: int
     left_words: int
     right_words: int
     min_candidate_zipf: float
@@ -75,6 +84,7 @@ class Suspect:
 
     token: Token
     candidates: list[tuple[str, float, int]]  # (word, trigram gain, source bits)
+    words: list[str]  # the sentence's lower-cased words, as the trigram model reads them
     figures: scoring.Figures
     kind: str = "spin"
     rule: str = "thesaurus"
@@ -168,7 +178,7 @@ class Detector:
             sources=bin(bits).count("1"),
             ngram_fit=self.trigram.logprob(token.lower, prev, prev2),
         )
-        return Suspect(token, best, figures)
+        return Suspect(token, best, words, figures)
 
     def _entity_suspects(
         self, text: str, sents: list[Sentence], run_names: Counter[str], taken: list[tuple[int, int]]
@@ -206,33 +216,85 @@ class Detector:
         ranked = sorted(suspects, key=lambda s: (s.kind != "entity", -self._prefilter_score(s)))
         position = {(t.start, t.end): i for i, t in enumerate(tokens)}
         for suspect in ranked[:budget]:
-            i = position[(suspect.token.start, suspect.token.end)]
-            left_start = tokens[max(0, i - self.settings.left_words)].start
-            right_end = tokens[min(len(tokens) - 1, i + self.settings.right_words)].end
-            gap_start = len(text[: suspect.token.start].rstrip())
-            gap_start = max(gap_start, left_start)
-            left = text[left_start:gap_start]
-            gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
-            alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in suspect.candidates]
-            scores = self.lm.continuation_logprobs(
-                left, [gap + a + right for a in alternatives], shortlist=self.settings.max_candidates
-            )
-            original = scores[0]
-            assert original is not None
-            scored = [(s - original, c) for s, c in zip(scores[1:], suspect.candidates, strict=True) if s is not None]
-            scored.sort(key=lambda sc: -sc[0])
-            suspect.candidates = [c for _, c in scored]
-            suspect.lm_gains = [g for g, _ in scored]
-            if not scored:
+            self._check_one(text, tokens, position[(suspect.token.start, suspect.token.end)], suspect)
+
+    def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect) -> None:
+        """Score the word and its candidates (and the model's own proposals) in their window."""
+        assert self.lm is not None
+        left_start = tokens[max(0, i - self.settings.left_words)].start
+        right_end = tokens[min(len(tokens) - 1, i + self.settings.right_words)].end
+        gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
+        left = text[left_start:gap_start]
+        gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
+        proposed = self._proposals(suspect, left) if gap == " " and suspect.kind == "spin" else []
+        taken = {w for w, _, _ in proposed}
+        options = proposed + [c for c in suspect.candidates if c[0] not in taken]
+        alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in options]
+        scores = self.lm.continuation_logprobs(
+            left,
+            [gap + a + right for a in alternatives],
+            shortlist=self.settings.max_candidates,
+            keep=1 + len(proposed),
+        )
+        original = scores[0]
+        assert original is not None
+        scored = [(s - original, c) for s, c in zip(scores[1:], options, strict=True) if s is not None]
+        if scored:
+            self.set_lm_figures(suspect, scored)
+
+    def set_lm_figures(self, suspect: Suspect, scored: list[tuple[float, tuple[str, float, int]]]) -> None:
+        """Rank the LM-scored candidates and set the suspect's figures from them.
+
+        ``lm_gain`` is the best thesaurus candidate's gain, ``model_gain`` the best of the
+        model's own proposals (how much likelier the model's favourite makes the window);
+        a proposal no thesaurus links to the word ranks as if it gained
+        :data:`PROPOSAL_HANDICAP` nats less.
+        """
+        ranked = sorted(scored, key=lambda gc: -(gc[0] - (PROPOSAL_HANDICAP if gc[1][2] == PROPOSAL else 0.0)))
+        suspect.candidates = [c for _, c in ranked]
+        suspect.lm_gains = [g for g, _ in ranked]
+        linked = [g for g, c in ranked if c[2] != PROPOSAL]
+        proposed = [g for g, c in ranked if c[2] & PROPOSAL]
+        best_word, best_gain, best_bits = suspect.candidates[0]
+        suspect.figures = replace(
+            suspect.figures,
+            lm_gain=max(linked) if linked else -15.0,
+            model_gain=max(proposed) if proposed else None,
+            ngram_gain=best_gain,
+            zipf_lift=self.zipf(best_word.lower()) - suspect.figures.zipf_word,
+            sources=bin(best_bits & ~PROPOSAL).count("1"),
+        )
+
+    def _proposals(self, suspect: Suspect, left: str) -> list[tuple[str, float, int]]:
+        """The model's own likeliest next words that could be the original of the suspect word.
+
+        A proposal must be a content word of ordinary frequency and not a form of the word
+        itself; one that a thesaurus also links to the word keeps that thesaurus's bits (the
+        model and a thesaurus agree on it) and is scored whatever the shortlist.
+        """
+        if self.settings.lm_proposals <= 0:
+            return []
+        assert self.lm is not None
+        word = suspect.token.lower
+        own = {lemma for lemma, _ in lemmas(word, self.candidates.exceptions)}
+        known = {w: (gain, bits) for w, gain, bits in suspect.candidates}
+        found = []
+        for proposal, _ in self.lm.next_words(left, self.settings.lm_proposals):
+            if proposal in known:
+                found.append((proposal, known[proposal][0], known[proposal][1] | PROPOSAL))
                 continue
-            best_word, best_gain, best_bits = suspect.candidates[0]
-            suspect.figures = replace(
-                suspect.figures,
-                lm_gain=suspect.lm_gains[0],
-                ngram_gain=best_gain,
-                zipf_lift=self.zipf(best_word.lower()) - suspect.figures.zipf_word,
-                sources=bin(best_bits).count("1"),
+            if proposal in STOPWORDS or proposal == word:
+                continue
+            if not self.settings.min_candidate_zipf <= self.zipf(proposal) < MAX_PROPOSAL_ZIPF:
+                continue
+            if own & {lemma for lemma, _ in lemmas(proposal, self.candidates.exceptions)}:
+                continue
+            bits = PROPOSAL | next((c.sources for c in self.candidates(word) if c.word == proposal), 0)
+            gain = self.trigram.window(suspect.words, suspect.token.index, proposal) - self.trigram.window(
+                suspect.words, suspect.token.index, word
             )
+            found.append((proposal, gain, bits))
+        return found
 
     def _prefilter_score(self, suspect: Suspect) -> float:
         return scoring.score(suspect.figures, self.settings.full_weights, self.settings.prefilter_weights)
@@ -270,8 +332,11 @@ class Detector:
         }
         if suspect.lm_gains is not None:
             evidence["lm_gain"] = round(suspect.lm_gains[0], 2)
+        if suspect.figures.model_gain is not None:
+            evidence["model_gain"] = round(suspect.figures.model_gain, 2)
         if suspect.kind == "spin":
-            evidence["thesauri"] = ",".join(n for bit, n in SOURCE_NAMES.items() if suspect.candidates[0][2] & bit)
+            names = {**SOURCE_NAMES, PROPOSAL: "language-model"}
+            evidence["thesauri"] = ",".join(n for bit, n in names.items() if suspect.candidates[0][2] & bit)
         return Flag(
             stage=STAGE,
             kind=suspect.kind,

@@ -26,12 +26,20 @@ class ContinuationScorer(Protocol):
     """What the stage needs of a language model."""
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
     ) -> list[float | None]:
         """``log P(continuation | left)`` in nats for each continuation.
 
-        With ``shortlist``, the first continuation and the ``shortlist`` others whose first
-        token the model likes best after ``left`` are scored; the rest are ``None``.
+        With ``shortlist``, the first ``keep`` continuations and the ``shortlist`` others whose
+        first token the model likes best after ``left`` are scored; the rest are ``None``.
+        """
+        ...
+
+    def next_words(self, left: str, count: int) -> list[tuple[str, float]]:
+        """The model's own ``count`` likeliest next words after ``left`` + a space, with ``log P``.
+
+        Only whole-word tokens of letters count (``" talks"``, not ``","`` or a word piece
+        that needs more tokens to be a word).
         """
         ...
 
@@ -81,6 +89,20 @@ def chunks(items: Sequence[int], size: int) -> list[list[int]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def is_word_piece(piece: str) -> bool:
+    """Whether a decoded token is a space and a lower-case word of three letters or more.
+
+    >>> [is_word_piece(p) for p in [" talks", "talks", " ,", " US", " a", " self-"]]
+    [True, False, False, False, False, False]
+    """
+    word = piece[1:]
+    return piece[:1] == " " and len(word) >= 3 and word.isalpha() and word.islower()
+
+
+# How many of the likeliest next tokens :meth:`LlamaScorer.next_words` looks through for
+# whole words (most of the top 50 after a news context are words, the rest punctuation).
+PROPOSAL_POOL = 50
+
 # Sequences in the KV cache: 0 holds the left context; the alternatives scored against it
 # are copies of it (1..7), all decoded in one batch.
 MAX_SEQUENCES = 8
@@ -121,6 +143,7 @@ class LlamaScorer:
         self._context = context
         self._cached: list[int] = []  # the tokens of sequence 0 in the KV cache
         self._cached_row: Any = None  # the logits after them
+        self._pieces: dict[int, str] = {}  # decoded tokens
 
     def close(self) -> None:
         """Free the scoring context before the model it uses."""
@@ -177,6 +200,30 @@ class LlamaScorer:
         self._cached = list(prefix)
         return self._cached_row
 
+    def _piece(self, token: int) -> str:
+        if token not in self._pieces:
+            self._pieces[token] = self._llm.detokenize([token]).decode("utf-8", errors="replace")
+        return self._pieces[token]
+
+    def next_words(self, left: str, count: int) -> list[tuple[str, float]]:
+        """The ``count`` likeliest whole next words after ``left`` and a space, ``log P`` in nats.
+
+        The row of logits after ``left`` is the one :meth:`continuation_logprobs` computes
+        (and caches) anyway, so asking for it first costs nothing extra.
+        """
+        import numpy as np
+
+        row = self._left_row(self.tokens("\n" + left))
+        pool = np.argpartition(-row, PROPOSAL_POOL)[:PROPOSAL_POOL]
+        found = []
+        for token in sorted(pool.tolist(), key=lambda t: -float(row[t])):
+            piece = self._piece(int(token))
+            if is_word_piece(piece):
+                found.append((piece[1:], log_softmax_at(row, int(token))))
+            if len(found) == count:
+                break
+        return found
+
     def _score_group(self, start: int, tails: Sequence[list[int]], left_row: Any) -> list[float]:
         """``log P(tail | left)`` for up to ``MAX_SEQUENCES - 1`` tails in one decode."""
         entries: list[tuple[int, int, int, bool]] = []
@@ -196,26 +243,27 @@ class LlamaScorer:
         return totals
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
     ) -> list[float | None]:
         """``log P(continuation | left)`` per continuation, the left context evaluated once.
 
         The shortlist costs nothing extra: the next-token distribution after ``left`` is
         there anyway, so every candidate's first token is ranked by it before the few best
-        are scored in full (the model's own pick among the thesaurus candidates).
+        are scored in full (the model's own pick among the thesaurus candidates). The first
+        ``keep`` continuations are always scored.
         """
         import numpy as np
 
         prefix = self.tokens("\n" + left)
         tails = [self.tokens(c) for c in continuations]
-        width = MAX_SEQUENCES - 1 if shortlist is None else min(MAX_SEQUENCES - 1, shortlist + 1)
+        width = MAX_SEQUENCES - 1 if shortlist is None else min(MAX_SEQUENCES - 1, shortlist + keep)
         room = self._context - sum(sorted((len(t) for t in tails), reverse=True)[:width]) - 1
         prefix = prefix[-room:]
         left_row = self._left_row(prefix)
         chosen = list(range(len(tails)))
-        if shortlist is not None and len(tails) > shortlist + 1:
-            first = np.asarray([left_row[t[0]] for t in tails[1:]])
-            chosen = sorted({0} | {1 + int(i) for i in np.argsort(-first)[:shortlist]})
+        if shortlist is not None and len(tails) > shortlist + keep:
+            first = np.asarray([left_row[t[0]] for t in tails[keep:]])
+            chosen = sorted(set(range(keep)) | {keep + int(i) for i in np.argsort(-first)[:shortlist]})
         results: list[float | None] = [None] * len(tails)
         for group in chunks(chosen, MAX_SEQUENCES - 1):
             scores = self._score_group(len(prefix), [tails[i] for i in group], left_row)

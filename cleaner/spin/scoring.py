@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # The figures, in this order, that the weights multiply (after the intercept).
-FEATURES = ("ngram_gain", "lm_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
+FEATURES = ("ngram_gain", "lm_gain", "model_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
 PREFILTER_FEATURES = ("ngram_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
 
 
@@ -28,6 +28,7 @@ class Figures:
     sources: int
     ngram_fit: float
     lm_gain: float | None = None
+    model_gain: float | None = None
 
     def vector(self, names: Sequence[str]) -> list[float]:
         """The named figures, clipped to the range they were fitted on.
@@ -38,6 +39,7 @@ class Figures:
         raw = {
             "ngram_gain": _clip(self.ngram_gain, -15.0, 15.0),
             "lm_gain": _clip(self.lm_gain if self.lm_gain is not None else 0.0, -15.0, 15.0),
+            "model_gain": _clip(self.model_gain if self.model_gain is not None else 0.0, -15.0, 15.0),
             "zipf_word": self.zipf_word,
             "zipf_lift": _clip(self.zipf_lift, -4.0, 4.0),
             "sources": float(self.sources),

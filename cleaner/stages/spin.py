@@ -11,7 +11,8 @@ is there a thesaurus neighbour (either direction, same inflection) that fits the
 2. prefilter: a trigram model's window gain and ``wordfreq`` frequencies
    (:mod:`cleaner.spin.prefilter`); only positions above ``prefilter_gain`` go on;
 3. language model: SmolLM2-135M compares the windows with the word and with each of the
-   best ``max_candidates`` candidates (:mod:`cleaner.spin.lm`);
+   best ``max_candidates`` candidates, and with its own ``lm_proposals`` likeliest next
+   words, which find originals no thesaurus links to the word (:mod:`cleaner.spin.lm`);
 4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score;
 5. known fingerprints (``rules/spin/*.yaml``) are flagged as such.
 
@@ -35,26 +36,28 @@ from cleaner.stages.base import Stage, StageConfig, StageResult
 
 _ROOT = Path(__file__).resolve().parents[2]
 
-# Fitted by `bench/eval_spin.py --fit --pages 8` with the default settings (8 aeb-dev pages
-# whose id starts with 0-3, spun by bench/spinner.py: 1,166 suspects, 185 of them spun, 704
-# checked by the LM) and evaluated on pages 4-7 (bench/results/spin.md). Refit when the
-# candidates, the prefilter or the LM budget change.
+# Fitted with `scoring.fit_logistic` (what `bench/eval_spin.py --fit --pages 8` runs) on the
+# suspects of 8 aeb-dev pages whose id starts with 0-3, spun by bench/spinner.py, with the
+# default settings below (1,166 suspects, 185 of them spun; 703 checked by the LM, 167 spun),
+# and evaluated on 8 pages of the other ids (bench/results/spin.md). Refit when the
+# candidates, the prefilter, the proposals or the LM budget change.
 FULL_WEIGHTS = {
-    "intercept": -7.629,
-    "ngram_gain": 0.043,
-    "lm_gain": 0.47,
-    "zipf_word": 0.409,
-    "zipf_lift": 0.501,
-    "sources": 0.26,
-    "ngram_fit": -0.102,
+    "intercept": -5.614,
+    "ngram_gain": 0.026,
+    "lm_gain": 0.472,
+    "model_gain": 0.038,
+    "zipf_word": 0.046,
+    "zipf_lift": 0.165,
+    "sources": 0.21,
+    "ngram_fit": -0.081,
 }
 PREFILTER_WEIGHTS = {
-    "intercept": -4.898,
-    "ngram_gain": 0.28,
-    "zipf_word": -0.033,
-    "zipf_lift": 0.424,
-    "sources": 0.258,
-    "ngram_fit": -0.118,
+    "intercept": -4.174,
+    "ngram_gain": 0.216,
+    "zipf_word": -0.161,
+    "zipf_lift": 0.221,
+    "sources": 0.206,
+    "ngram_fit": -0.156,
 }
 
 
@@ -82,13 +85,27 @@ class SpinConfig(StageConfig):
         description="Least trigram gain (nats) of the best candidate for a position to be considered.",
     )
     max_candidates: int = Field(
-        default=3, ge=1, description="Candidates per position the language model scores in full."
+        default=4,
+        ge=1,
+        description="Thesaurus candidates per position the language model scores in full. 4 with 2 proposals "
+        "fills the 7 sequences one decode scores (3 + 3 measured the same within a few flags).",
     )
     lm_shortlist_from: int = Field(
-        default=12,
+        default=40,
         ge=1,
         description="Candidates (best by trigram gain and thesaurus agreement) the language model "
-        "ranks by its next-token probability to pick those it scores in full.",
+        "ranks by its next-token probability to pick those it scores in full. 40, not 12: with 12 the "
+        "original was outside the list for 23% of the spun positions (Moby lists hundreds of neighbours), "
+        "and the ranking costs only tokenising the candidates.",
+    )
+    lm_proposals: int = Field(
+        default=2,
+        ge=0,
+        description="The model's own likeliest next words (content words of ordinary frequency, not forms of "
+        "the word) scored as candidates at each position it checks, beside the thesaurus candidates: they find "
+        "originals no thesaurus links to the word. 0 turns them off. On bench/spinner.py's news (whose swaps "
+        "all come from the stage's own thesauri) they changed recall and clean flags by a few flags only "
+        "(bench/results/spin.md); they are for spinners with other word lists.",
     )
     left_words: int = Field(default=8, ge=1, description="Words of left context given to the language model.")
     right_words: int = Field(default=3, ge=1, description="Words after the position scored with it.")

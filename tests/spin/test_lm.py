@@ -69,3 +69,25 @@ def test_more_alternatives_than_cache_sequences_are_all_scored(lm: LlamaScorer) 
     alone = [lm.continuation_logprobs("Police said they had", [w + " two men."])[0] for w in (words[0], words[-1])]
     assert all(s is not None for s in many)
     assert [many[0], many[-1]] == pytest.approx(alone, abs=0.3)
+
+
+def test_next_words_are_the_models_likeliest_whole_words(lm: LlamaScorer) -> None:
+    words = lm.next_words("The two countries signed a peace", 5)
+    assert len(words) == 5
+    assert all(w.isalpha() and w.islower() and len(w) >= 3 for w, _ in words)
+    assert [lp for _, lp in words] == sorted((lp for _, lp in words), reverse=True)
+    assert "treaty" in [w for w, _ in words] or "agreement" in [w for w, _ in words]
+
+
+def test_next_words_scores_match_the_continuation_scores_of_the_same_word(lm: LlamaScorer) -> None:
+    (word, logprob), *_ = lm.next_words("Police said they had arrested two", 1)
+    (score,) = lm.continuation_logprobs("Police said they had arrested two", [" " + word])
+    assert score == pytest.approx(logprob, abs=0.3)
+
+
+def test_keep_scores_the_first_continuations_whatever_the_shortlist(lm: LlamaScorer) -> None:
+    scores = lm.continuation_logprobs(
+        "The foreign ministers met for peace", [" talks.", " giraffes.", " negotiations.", " treaty."], 1, keep=2
+    )
+    assert scores[0] is not None and scores[1] is not None
+    assert sum(s is not None for s in scores[2:]) == 1

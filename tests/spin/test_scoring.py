@@ -18,8 +18,8 @@ def test_unchecked_positions_use_the_prefilter_weights() -> None:
 
 
 def test_fit_separates_two_groups() -> None:
-    rows = [[g, 0.0, 3.0, 0.0, 1.0, -10.0] for g in (0.0, 0.5, 1.0)] + [
-        [g, 6.0, 3.0, 1.0, 3.0, -14.0] for g in (6.0, 7.0, 8.0)
+    rows = [[g, 0.0, 2.0, 3.0, 0.0, 1.0, -10.0] for g in (0.0, 0.5, 1.0)] + [
+        [g, 6.0, 9.0, 3.0, 1.0, 3.0, -14.0] for g in (6.0, 7.0, 8.0)
     ]
     weights = fit_logistic(rows, [0, 0, 0, 1, 1, 1], FEATURES, steps=500)
     assert weights["lm_gain"] > 0

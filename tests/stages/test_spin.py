@@ -21,15 +21,21 @@ from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
 class PreferringLM:
     """A fake LM: a continuation containing one of ``liked`` scores 8 nats better."""
 
-    def __init__(self, liked: set[str]) -> None:
+    def __init__(self, liked: set[str], proposals: Sequence[str] = ()) -> None:
         self.liked = liked
+        self.proposals = list(proposals)
         self.calls = 0
+        self.scored: list[str] = []
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None
+        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
     ) -> list[float | None]:
         self.calls += 1
+        self.scored += continuations
         return [-20.0 + (8.0 if any(w in c.split() for w in self.liked) else 0.0) for c in continuations]
+
+    def next_words(self, left: str, count: int) -> list[tuple[str, float]]:
+        return [(w, -1.0) for w in self.proposals[:count]]
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +109,29 @@ def test_misspelled_name_is_an_entity_flag(offline_detector: Detector) -> None:
     flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
     assert [(f.text, f.suggestions[0]) for f in flags] == [("O’Brian", "O’Brien")]
     assert flags[0].evidence["edit_distance"] == 1
+
+
+def test_the_models_own_proposal_is_a_candidate_no_thesaurus_lists(offline_detector: Detector) -> None:
+    # "trade" is no thesaurus neighbour of "harmony"; the model proposes it and likes it best.
+    assert "trade" not in {c.word for c in offline_detector.candidates("harmony")}
+    lm = PreferringLM({"trade"}, proposals=["trade"])
+    stage = stage_with(offline_detector, lm, threshold=0.0)
+    flags = [f for f in stage.process(TEXT, Document(id="t", source="-", text=TEXT)).flags if f.text == "harmony"]
+    assert flags[0].suggestions[0] == "trade"
+    assert flags[0].evidence["thesauri"] == "language-model"
+    assert flags[0].evidence["model_gain"] == pytest.approx(8.0)
+
+
+def test_proposals_that_are_forms_of_the_word_or_function_words_are_not_scored(offline_detector: Detector) -> None:
+    lm = PreferringLM(set(), proposals=["harmonies", "the", "trade"])
+    stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0)
+    stage.process(TEXT, Document(id="t", source="-", text=TEXT))
+    assert any(c.startswith(" trade talks") for c in lm.scored)
+    assert not any(c.startswith((" harmonies talks", " the talks")) for c in lm.scored)
+
+
+def test_no_proposals_when_turned_off(offline_detector: Detector) -> None:
+    lm = PreferringLM(set(), proposals=["trade"])
+    stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0, lm_proposals=0)
+    stage.process(TEXT, Document(id="t", source="-", text=TEXT))
+    assert lm.scored and not any(c.startswith(" trade") for c in lm.scored)
