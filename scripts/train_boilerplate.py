@@ -9,13 +9,18 @@ Needs numpy (training only: ``pip install numpy``; the stage reads the JSON with
   is article text when at least half its tokens align.
 * Each line weighs its share of its page's tokens, so that every page counts the same, as
   in the benchmark's metric.
-* The model is gradient-boosted depth-3 regression trees on logistic loss over histogram
+* The line model is gradient-boosted depth-3 regression trees on logistic loss over histogram
   bins of the features in :data:`cleaner.boilerplate.features.NAMES` (after LightGBM's
   histogram method, written out in numpy to keep the project free of it).
+* The sequence model (stacked): the same kind of trees over those features plus
+  :data:`cleaner.boilerplate.sequence.SEQUENCE_NAMES`, computed from the line model's
+  log-odds of every line of the page. Those log-odds must be like the ones it will see on
+  unseen pages, so they come from line models that did not see the page (4-fold by page
+  within the training pages), and lines a rule drops count as sure boilerplate, as in the stage.
 * 4-fold cross-validation by page (both inputs of a page in the same fold) runs the whole
-  stage with the fold's model on the held-out pages and scores it with the benchmark
-  metric, so the figures it prints are what to expect on unseen pages; they are stored in
-  the JSON under ``about``.
+  stage with the fold's models (both trained on the other folds only) on the held-out pages
+  and scores it with the benchmark metric, so the figures it prints are what to expect on
+  unseen pages; they are stored in the JSON under ``about``.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.eval_boilerplate import DATA, SOURCES, clean_all, load, score
 from cleaner.boilerplate.classifier import LineClassifier
 from cleaner.boilerplate.features import NAMES, WORD, document_features
+from cleaner.boilerplate.sequence import SEQUENCE_NAMES, sequence_features
 from cleaner.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 
 OUT = Path(__file__).resolve().parents[1] / "cleaner" / "data" / "boilerplate-model.json"
@@ -55,6 +61,8 @@ class Params:
     l2: float = 1.0
     min_hessian: float = 0.5
     folds: int = 4
+    oof_partitions: int = 3
+    """Partitions of the training pages whose out-of-fold line log-odds the sequence model learns from."""
 
 
 def line_labels(text: str, truth: str) -> list[float | None]:
@@ -77,25 +85,93 @@ def line_labels(text: str, truth: str) -> list[float | None]:
     return [h / t if t else None for h, t in zip(hits, totals, strict=True)]
 
 
-def dataset(data: Path) -> tuple[Array, Array, Array, list[str]]:
-    """Features, labels, weights and page id of every non-blank line of both inputs."""
+@dataclass(frozen=True)
+class Page:
+    """One input text of one page, as the models see it: a row per non-blank line."""
+
+    key: str
+    rows: Array
+    labels: Array
+    """1 article, 0 boilerplate, NaN for a line without tokens (not trained on)."""
+    weights: Array
+    words: list[int]
+    skipped: list[bool]
+    """Whether a rule drops the line before the classifier is asked."""
+
+
+def pages_of(data: Path) -> list[Page]:
+    """Both inputs of every page, labelled against the ground truth, with the stage's rule drops."""
     truth = load(data, "ground-truth.json")
-    rows, labels, weights, pages = [], [], [], []
+    out = []
     for name in SOURCES:
-        for key, text in load(data, name).items():
+        texts = load(data, name)
+        rules = BoilerplateStage(BoilerplateConfig(classifier=False))
+        for text in texts.values():
+            rules.survey(text)
+        for key, text in texts.items():
             lines = text.split("\n")
+            dropped = rules.rule_drops(lines)
             feats = document_features(lines)
             share = line_labels(text, truth[key])
             counts = [len(WORD.findall(line)) for line in lines]
             total = max(1, sum(counts))
-            for x, y, n in zip(feats, share, counts, strict=True):
-                if x is None or y is None:
-                    continue
-                rows.append(x)
-                labels.append(1.0 if y >= 0.5 else 0.0)
-                weights.append((n + 1) / total)
-                pages.append(key)
-    return np.array(rows), np.array(labels), np.array(weights), pages
+            index = [i for i, x in enumerate(feats) if x is not None]
+            out.append(
+                Page(
+                    key,
+                    np.array([feats[i] for i in index]).reshape(len(index), len(NAMES)),
+                    np.array([np.nan if (y := share[i]) is None else float(y >= 0.5) for i in index]),
+                    np.array([(counts[i] + 1) / total for i in index]),
+                    [counts[i] for i in index],
+                    [i in dropped for i in index],
+                )
+            )
+    return out
+
+
+def stacked(pages: list[Page], rows: list[Array] | None = None) -> tuple[Array, Array, Array]:
+    """Features, labels and weights of the labelled lines; with ``rows``, the sequence model's rows instead.
+
+    The sequence model is only asked about lines no rule dropped, so ``rows`` holds those
+    lines only (:func:`sequence_rows`) and the other lines are left out.
+    """
+    xs, keep = [page.rows for page in pages], [np.ones(len(page.labels), dtype=bool) for page in pages]
+    if rows is not None:
+        xs, keep = rows, [~np.array(page.skipped, dtype=bool) for page in pages]
+    labels = [page.labels[k] for page, k in zip(pages, keep, strict=True)]
+    weights = [page.weights[k] for page, k in zip(pages, keep, strict=True)]
+    labelled = [~np.isnan(y) for y in labels]
+    x = np.concatenate([r[ok] for r, ok in zip(xs, labelled, strict=True)])
+    y = np.concatenate([y[ok] for y, ok in zip(labels, labelled, strict=True)])
+    w = np.concatenate([w[ok] for w, ok in zip(weights, labelled, strict=True)])
+    return x, y, w
+
+
+def sequence_rows(page: Page, margins: Array) -> Array:
+    """The sequence model's input for the lines of one page no rule dropped: features, then sequence features."""
+    keep = ~np.array(page.skipped, dtype=bool)
+    words = [n for n, skip in zip(page.words, page.skipped, strict=True) if not skip]
+    context = np.array(sequence_features([float(m) for m in margins[keep]], words))
+    return np.hstack([page.rows[keep], context.reshape(len(words), len(SEQUENCE_NAMES))])
+
+
+def train_models(pages: list[Page], p: Params) -> dict[str, Any]:
+    """The line model on ``pages``, with the sequence model trained on out-of-fold line log-odds of the same pages.
+
+    The out-of-fold log-odds are noisy, and a sequence model trained on one set of them moved
+    the cross-validated F1 by ±0.005 with the partition they came from; so it is trained on
+    the rows of ``p.oof_partitions`` different partitions at once.
+    """
+    model = train(*stacked(pages), p)
+    rows: list[Array] = []
+    for fold_of in fold_assignments(sorted({page.key for page in pages}), p.folds, p.oof_partitions):
+        margins: dict[int, Array] = {}
+        for fold in range(p.folds):
+            inner = train(*stacked([page for page in pages if fold_of[page.key] != fold]), p)
+            margins |= {n: margin_of(inner, page.rows) for n, page in enumerate(pages) if fold_of[page.key] == fold}
+        rows += [sequence_rows(page, margins[n]) for n, page in enumerate(pages)]
+    model["sequence"] = train(*stacked(pages * p.oof_partitions, rows), p, names=(*NAMES, *SEQUENCE_NAMES))
+    return model
 
 
 def _thresholds(x: Array, bins: int) -> list[Array]:
@@ -144,7 +220,7 @@ def _grow(binned: npt.NDArray[np.int64], cuts: list[Array], g: Array, h: Array, 
     return tree
 
 
-def train(x: Array, y: Array, w: Array, p: Params) -> dict[str, Any]:
+def train(x: Array, y: Array, w: Array, p: Params, names: tuple[str, ...] = NAMES) -> dict[str, Any]:
     """Boosted trees on weighted logistic loss, as the JSON the stage reads."""
     cuts = _thresholds(x, p.bins)
     binned = np.stack([np.searchsorted(cut, x[:, f], side="left") for f, cut in enumerate(cuts)], axis=1)
@@ -158,27 +234,37 @@ def train(x: Array, y: Array, w: Array, p: Params) -> dict[str, Any]:
         tree = _grow(binned, cuts, (prob - y) * w, prob * (1 - prob) * w, p)
         trees.append(tree)
         margin += _apply(tree, x)
-    return {"features": list(NAMES), "base": base, "trees": trees}
+    return {"features": list(names), "base": base, "trees": trees}
 
 
 def _apply(tree: dict[str, list[Any]], x: Array) -> Array:
-    out = np.zeros(len(x))
-    for i, row in enumerate(x):
-        node = 0
-        while tree["left"][node] >= 0:
-            go_left = row[tree["feature"][node]] <= tree["threshold"][node]
-            node = tree["left"][node] if go_left else tree["right"][node]
-        out[i] = tree["value"][node]
+    """The leaf value every row of ``x`` reaches, all rows at once (one step down per level)."""
+    feature, threshold = np.array(tree["feature"]), np.array(tree["threshold"])
+    left, right, value = np.array(tree["left"]), np.array(tree["right"]), np.array(tree["value"])
+    node = np.zeros(len(x), dtype=np.int64)
+    rows = np.arange(len(x))
+    while True:
+        inner = left[node] >= 0
+        if not inner.any():
+            return np.asarray(value[node], dtype=np.float64)
+        go_left = x[rows, feature[node]] <= threshold[node]
+        node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+
+
+def margin_of(model: dict[str, Any], x: Array) -> Array:
+    """The log-odds a trained model gives every row of ``x``."""
+    out = np.full(len(x), float(model["base"]))
+    for tree in model["trees"]:
+        out += _apply(tree, x)
     return out
 
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
-    "extracted_lead 0": {"extracted_lead": 0},
-    "extracted_edge_drop 0.05": {"extracted_edge_drop": 0.05},
+    "sequence false": {"sequence": False},
     "edge_drop 0.5": {"edge_drop": 0.5},
     "inner_drop 0.1": {"inner_drop": 0.1},
-}  # the shipped defaults and a few neighbours, to show how flat the optimum is
+}  # the shipped defaults, the line model alone (the decision before the sequence model), two neighbours
 
 
 def _stage_with(model: dict[str, Any], **settings: Any) -> BoilerplateStage:
@@ -204,9 +290,7 @@ def fold_assignments(keys: list[str], folds: int, splits: int) -> list[dict[str,
     return out
 
 
-def cross_validate(
-    data: Path, x: Array, y: Array, w: Array, pages: list[str], p: Params, splits: int
-) -> dict[str, Any]:
+def cross_validate(data: Path, pages: list[Page], p: Params, splits: int) -> dict[str, Any]:
     """Benchmark scores of the whole stage on held-out pages, per input and setting (:data:`VARIANTS`).
 
     Mean, lowest and highest over ``splits`` partitions of the pages into ``p.folds`` folds.
@@ -214,11 +298,10 @@ def cross_validate(
     truth = load(data, "ground-truth.json")
     inputs = {name: load(data, name) for name in SOURCES}
     scores: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
-    for split, fold_of in enumerate(fold_assignments(sorted(set(pages)), p.folds, splits)):
-        row_fold = np.array([fold_of[k] for k in pages])
+    for split, fold_of in enumerate(fold_assignments(sorted({page.key for page in pages}), p.folds, splits)):
         cleaned: dict[tuple[str, str], dict[str, str]] = {}
         for fold in range(p.folds):
-            model = train(x[row_fold != fold], y[row_fold != fold], w[row_fold != fold], p)
+            model = train_models([page for page in pages if fold_of[page.key] != fold], p)
             held = [k for k in fold_of if fold_of[k] == fold]
             for name, texts in inputs.items():
                 for label, settings in VARIANTS.items():
@@ -251,10 +334,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--splits", type=int, default=3, help="partitions of the pages to average the CV over")
     args = parser.parse_args(argv)
     p = Params()
-    x, y, w, pages = dataset(args.data)
-    print(f"{len(y)} lines from {len(set(pages))} pages, {y.mean():.2f} article", file=sys.stderr)
-    cv = {} if args.no_cv else cross_validate(args.data, x, y, w, pages, p, args.splits)
-    model = train(x, y, w, p)
+    pages = pages_of(args.data)
+    _, y, _ = stacked(pages)
+    print(f"{len(y)} lines from {len(pages)} texts, {y.mean():.2f} article", file=sys.stderr)
+    cv = {} if args.no_cv else cross_validate(args.data, pages, p, args.splits)
+    model = train_models(pages, p)
     model["about"] = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "data": "AEB development half (pages 0-7), html-text.json + trafilatura.json",

@@ -9,7 +9,9 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    allowed) goes (rule ``title.repeated`` for the first line, ``repeat.adjacent`` elsewhere).
 3. **Rule packs** (``rules/boilerplate/*.yaml``, :mod:`cleaner.boilerplate.rules`): a line a
    ``drop`` rule matches goes, with that rule's id; when that line is a heading ending in a
-   colon, the short lines listed right under it go too (``teaser.list``).
+   colon, the short lines listed right under it go too (``teaser.list``); so do a
+   ``heads-list`` rule's heading and the teasers under it; from the first line an
+   ``ends-article`` rule matches (the heading of a comment thread), every line goes.
 4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
    (folded for case and digits) goes as ``corpus.repeated-line``.
 5. **The classifier** (:mod:`cleaner.boilerplate.features`,
@@ -20,6 +22,10 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    ``inner_drop`` go, so a table or list of the article stays (``generic.classifier``).
    Text that starts with prose within ``extracted_lead`` lines is taken to be an
    extractor's output already and is only trimmed at its edges, below ``extracted_edge_drop``.
+   On a whole page (``sequence``), the probabilities come from the model's second, sequence
+   model (:mod:`cleaner.boilerplate.sequence`), which reads each line's features together
+   with where the line sits among the line model's verdicts on the whole page (the article's
+   span, the segments of the page, the probability mass before and after it).
    The title (the first line no rule dropped) stays when ``keep_title`` is on.
 
 Every dropped line is one change that removes the line with its line break, so no blank
@@ -35,16 +41,15 @@ import importlib
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
-from cleaner.boilerplate.features import document_features, normalise, shape_of
-from cleaner.boilerplate.rules import Rule, load_packs, pack_files
+from cleaner.boilerplate.decision import Drops, Trim, classify_lines, leading_non_prose
+from cleaner.boilerplate.features import normalise
+from cleaner.boilerplate.rules import Rule, lines_after_end, load_packs, pack_files, teaser_list_lines
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -103,7 +108,14 @@ class BoilerplateConfig(StageConfig):
         ge=0.0,
         le=1.0,
         description="`edge_drop` for already extracted text: a good extractor leaves little, so only lines the "
-        "model is quite sure of go (0.12 kept recall at 0.964 on trafilatura output, cross-validated).",
+        "model is quite sure of go (cross-validated: 0 leaves such text to the rules and gains 0.004 F1 on "
+        "trafilatura output but loses 0.014 on whole pages that start with prose; 0.12 is the compromise).",
+    )
+    sequence: bool = Field(
+        default=True,
+        description="On a whole page (not already extracted text), take the probabilities from the model's second, "
+        "sequence model, which sees where each line sits among the line model's verdicts on the whole page "
+        "(cross-validated by page: html-text F1 0.919 -> see bench/results/boilerplate.md).",
     )
     keep_title: bool = Field(
         default=True, description="Keep the first line (the title) whatever the classifier says; rules still apply."
@@ -147,9 +159,6 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-Drops = dict[int, tuple[str, str]]  # line index -> (rule id, reason)
-
-
 @register
 class BoilerplateStage(Stage):
     """Remove page furniture line by line, each removal with its rule and reason."""
@@ -172,6 +181,8 @@ class BoilerplateStage(Stage):
         self.drop_rules = tuple(r for r in rules if r.kind == "drop")
         self.drop_any = any_of(self.drop_rules)
         self.metadata_rules = tuple(r for r in rules if r.kind == "metadata")
+        self.end_rules = tuple(r for r in rules if r.kind == "ends-article")
+        self.list_rules = tuple(r for r in rules if r.kind == "heads-list")
         self.model: LineClassifier | None = load_classifier(cfg.model) if cfg.classifier else None
         self.line_docs: Counter[bytes] = Counter()
         self.documents_surveyed = 0
@@ -194,20 +205,18 @@ class BoilerplateStage(Stage):
         lines = split_lines(text)
         result = StageResult()
         texts = self._take_metadata(lines, result)
-        drops = drop_adjacent_repeats(texts)
-        found = match_rules(texts, self.drop_rules, self.drop_any)
-        drops |= {i: v for i, v in found.items() if i not in drops}
-        drops |= drop_teaser_lists(texts, drops)
-        drops |= {i: v for i, v in self._repeated_in_corpus(texts).items() if i not in drops}
+        drops = self.rule_drops(texts)
         if self.model is not None:
             title = _title_index(texts, drops) if self.settings.keep_title else None
             cfg = self.settings
+            extracted = leading_non_prose(texts, cfg.extracted_lead + 1) <= cfg.extracted_lead
             trim = (
                 Trim(cfg.extracted_edge_drop, cfg.edge_stop, 0.0)
-                if leading_non_prose(texts, cfg.extracted_lead + 1) <= cfg.extracted_lead
+                if extracted
                 else Trim(cfg.edge_drop, cfg.edge_stop, cfg.inner_drop)
             )
-            found = classify_lines(texts, self.model, trim, keep=title, skip=drops)
+            whole_page = cfg.sequence and not extracted
+            found = classify_lines(texts, self.model, trim, keep=title, skip=drops, sequence=whole_page)
             drops |= {i: v for i, v in found.items() if i not in drops}
         # a line that goes whole takes its metadata prefix with it: one change, not two
         result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
@@ -217,6 +226,17 @@ class BoilerplateStage(Stage):
         result.stats.update(f"dropped:{rule}" for rule, _ in drops.values())
         result.stats["blank_lines_removed"] += sum(1 for c in result.changes if c.rule == "blank.collapse")
         return result
+
+    def rule_drops(self, texts: list[str]) -> Drops:
+        """The lines that go before the classifier is asked: repeats, rules, teasers, comment threads, corpus."""
+        drops = drop_adjacent_repeats(texts)
+        found = match_rules(texts, self.drop_rules, self.drop_any)
+        drops |= {i: v for i, v in found.items() if i not in drops}
+        drops |= drop_teaser_lists(texts, drops)
+        drops |= {i: v for i, v in teaser_list_lines(texts, self.list_rules).items() if i not in drops}
+        drops |= {i: v for i, v in lines_after_end(texts, self.end_rules).items() if i not in drops}
+        drops |= {i: v for i, v in self._repeated_in_corpus(texts).items() if i not in drops}
+        return drops
 
     def _take_metadata(self, lines: list[Line], result: StageResult) -> list[str]:
         """Strip metadata prefixes from the first lines; return every line's remaining text."""
@@ -394,68 +414,6 @@ def drop_teaser_lists(texts: list[str], drops: Drops, max_words: int = 20) -> Dr
 def _title_index(texts: list[str], drops: Drops) -> int | None:
     """The title: the first non-blank line that no rule has dropped."""
     return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
-
-
-class Trim(NamedTuple):
-    """How the classifier's probabilities decide (see :func:`classify_lines`)."""
-
-    edge_drop: float
-    edge_stop: float
-    inner_drop: float
-
-
-def leading_non_prose(texts: list[str], limit: int) -> int:
-    """How many non-blank lines come before the first line of prose, counting up to ``limit``.
-
-    A whole page starts with navigation; text an extractor produced starts with the title and the
-    article's first paragraph.
-
-    >>> leading_non_prose(["Home", "News", "", "The talks, which began in May, ended without a deal."], 5)
-    2
-    """
-    count = 0
-    for t in texts:
-        if not t.strip():
-            continue
-        if count >= limit or shape_of(t).prose:
-            break
-        count += 1
-    return count
-
-
-def classify_lines(
-    texts: list[str],
-    model: LineClassifier,
-    trim: Trim,
-    keep: int | None = None,
-    skip: Collection[int] = (),
-) -> Drops:
-    """The lines the classifier finds to be boilerplate: trimmed at the edges, sparing the inside.
-
-    Walking in from the top, and again from the bottom, a line below ``trim.edge_drop`` goes,
-    until the first line at or above ``trim.edge_stop`` (the article has begun). The lines
-    between the two stops are the article's block: there only lines below ``trim.inner_drop``
-    go, so that a table or a list inside the article stays although its lines look like a
-    menu. Lines in ``skip`` (already dropped by a rule) are not judged and do not stop a walk;
-    line ``keep`` (the title) always stays.
-    """
-    features = enumerate(document_features(texts))
-    prob = {i: model.probability(x) for i, x in features if x is not None and i not in skip}
-    order = list(prob)
-    drops: Drops = {}
-    edge: set[int] = set()
-    for walk in (order, order[::-1]):
-        for i in walk:
-            if prob[i] >= trim.edge_stop:
-                break
-            edge.add(i)
-            if prob[i] < trim.edge_drop and i != keep:
-                reason = f"line classifier: {prob[i]:.2f} probability of article text, outside the article's block"
-                drops[i] = ("generic.classifier", reason)
-    for i in order:
-        if i not in edge and prob[i] < trim.inner_drop and i != keep:
-            drops[i] = ("generic.classifier", f"line classifier: {prob[i]:.2f} probability of article text")
-    return drops
 
 
 def removal_changes(lines: list[Line], drops: Drops) -> list[Change]:

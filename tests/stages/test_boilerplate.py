@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.boilerplate.decision import Trim, classify_lines
 from cleaner.boilerplate.rules import load_pack
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -18,9 +19,7 @@ from cleaner.registry import stage_class
 from cleaner.stages.boilerplate import (
     BoilerplateConfig,
     BoilerplateStage,
-    Trim,
     any_of,
-    classify_lines,
     drop_adjacent_repeats,
     match_rules,
     removal_changes,
@@ -305,7 +304,9 @@ def test_a_rule_with_an_unanchored_branch_keeps_it_in_the_union(tmp_path: Path):
 def test_classifier_trims_from_the_edges_and_spares_the_inside(monkeypatch: pytest.MonkeyPatch):
     texts = ["menu", "title", "prose one", "table row", "prose two", "teaser", "footer"]
     probs = dict(zip(texts, [0.1, 0.7, 0.9, 0.2, 0.95, 0.3, 0.01], strict=True))
-    monkeypatch.setattr("cleaner.stages.boilerplate.document_features", lambda lines: [[probs[line]] for line in lines])
+    monkeypatch.setattr(
+        "cleaner.boilerplate.decision.document_features", lambda lines: [[probs[line]] for line in lines]
+    )
 
     class Model:
         def probability(self, x: list[float]) -> float:
