@@ -12,7 +12,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from cleaner.boilerplate.classifier import LineClassifier
-from cleaner.boilerplate.features import NAMES, document_features, shape_of
+from cleaner.boilerplate.features import NAMES, ShapeMemo, document_features, shape_of
 from cleaner.boilerplate.sequence import sequence_features
 
 Drops = dict[int, tuple[str, str]]  # line index -> (rule id, reason)
@@ -26,7 +26,7 @@ class Trim(NamedTuple):
     inner_drop: float
 
 
-def leading_non_prose(texts: list[str], limit: int) -> int:
+def leading_non_prose(texts: list[str], limit: int, measure: ShapeMemo | None = None) -> int:
     """How many non-blank lines come before the first line of prose, counting up to ``limit``.
 
     A whole page starts with navigation; text an extractor produced starts with the title and the
@@ -39,7 +39,7 @@ def leading_non_prose(texts: list[str], limit: int) -> int:
     for t in texts:
         if not t.strip():
             continue
-        if count >= limit or shape_of(t).prose:
+        if count >= limit or (measure or shape_of)(t).prose:
             break
         count += 1
     return count
@@ -52,6 +52,7 @@ def classify_lines(
     keep: int | None = None,
     skip: Collection[int] = (),
     sequence: bool = False,
+    measure: ShapeMemo | None = None,
 ) -> Drops:
     """The lines the classifier finds to be boilerplate: trimmed at the edges, sparing the inside.
 
@@ -61,9 +62,10 @@ def classify_lines(
     go, so that a table or a list inside the article stays although its lines look like a
     menu. Lines in ``skip`` (already dropped by a rule) are not judged and do not stop a walk;
     line ``keep`` (the title) always stays. With ``sequence``, the probabilities come from the
-    model's second (sequence) model when it has one (:func:`line_probabilities`).
+    model's second (sequence) model when it has one (:func:`line_probabilities`). ``measure``
+    measures the lines (see :func:`cleaner.boilerplate.features.document_features`).
     """
-    prob = line_probabilities(texts, model, skip, sequence)
+    prob = line_probabilities(texts, model, skip, sequence, measure)
     order = list(prob)
     drops: Drops = {}
     edge: set[int] = set()
@@ -85,7 +87,11 @@ _LOG_WORDS = NAMES.index("log_words")
 
 
 def line_probabilities(
-    texts: list[str], model: LineClassifier, skip: Collection[int] = (), sequence: bool = False
+    texts: list[str],
+    model: LineClassifier,
+    skip: Collection[int] = (),
+    sequence: bool = False,
+    measure: ShapeMemo | None = None,
 ) -> dict[int, float]:
     """The probability of article text of every non-blank line not in ``skip``, in the order of the lines.
 
@@ -95,7 +101,7 @@ def line_probabilities(
     the lines in ``skip`` (dropped by a rule) are left out of that sequence, so that an ad
     marker between two paragraphs does not split the article.
     """
-    rows = [(i, x) for i, x in enumerate(document_features(texts)) if x is not None and i not in skip]
+    rows = [(i, x) for i, x in enumerate(document_features(texts, measure)) if x is not None and i not in skip]
     second = model.sequence if sequence else None
     if second is None:
         return {i: model.probability(x) for i, x in rows}

@@ -202,6 +202,28 @@ def _count_linkish(text: str) -> int:
     return lower.count("http") + lower.count("www.") + lower.count(".com") + text.count("@") + text.count("#")
 
 
+class ShapeMemo:
+    """:func:`shape_of` that remembers: menus, share buttons and footers repeat within a page and
+    across the pages of a site, and are measured once per run. Forgets all when ``limit`` is reached.
+
+    >>> measure = ShapeMemo(limit=2)
+    >>> measure("Home") is measure("Home"), measure("Home").words
+    (True, 1)
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._shapes: dict[str, LineShape] = {}
+
+    def __call__(self, line: str) -> LineShape:
+        shape = self._shapes.get(line)
+        if shape is None:
+            if len(self._shapes) >= self.limit:
+                self._shapes.clear()
+            shape = self._shapes[line] = shape_of(line)
+        return shape
+
+
 def normalise(line: str) -> str:
     """The form under which lines count as the same: case, digits and spacing folded (after CCNet).
 
@@ -234,12 +256,15 @@ def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
     return best_span
 
 
-def document_features(lines: Sequence[str]) -> list[list[float] | None]:
-    """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines."""
+def document_features(lines: Sequence[str], measure: ShapeMemo | None = None) -> list[list[float] | None]:
+    """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines.
+
+    ``measure`` measures the lines; give the same one to all pages of a run to measure a line once.
+    """
+    measure = measure or ShapeMemo()
     blank = [not line.strip() for line in lines]
     index = [i for i, is_blank in enumerate(blank) if not is_blank]
-    memo: dict[str, LineShape] = {}  # menus and share buttons repeat within a page
-    shapes = [memo.get(lines[i]) or memo.setdefault(lines[i], shape_of(lines[i])) for i in index]
+    shapes = [measure(lines[i]) for i in index]
     keys = [normalise(lines[i]) for i in index]
     counts = Counter(keys)
     start, end = main_block(shapes)

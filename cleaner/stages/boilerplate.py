@@ -48,7 +48,7 @@ from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
 from cleaner.boilerplate.decision import Drops, Trim, classify_lines, leading_non_prose
-from cleaner.boilerplate.features import normalise
+from cleaner.boilerplate.features import ShapeMemo, normalise
 from cleaner.boilerplate.rules import Rule, lines_after_end, load_packs, pack_files, teaser_list_lines
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
@@ -56,6 +56,8 @@ from cleaner.model import Document
 from cleaner.registry import register
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.trace import Change
+
+MEMO_LINES = 100_000  # distinct lines whose rule match and shape a stage remembers within a run
 
 
 class BoilerplateConfig(StageConfig):
@@ -186,6 +188,10 @@ class BoilerplateStage(Stage):
         self.model: LineClassifier | None = load_classifier(cfg.model) if cfg.classifier else None
         self.line_docs: Counter[bytes] = Counter()
         self.documents_surveyed = 0
+        # Menus, share buttons and footers repeat across the pages of a run: each line is matched
+        # against the rules and measured for the classifier once (both bounded to MEMO_LINES lines).
+        self.rule_memo: dict[str, tuple[str, str] | None] = {}
+        self.measure = ShapeMemo(MEMO_LINES)
 
     @property
     def settings(self) -> BoilerplateConfig:
@@ -209,14 +215,14 @@ class BoilerplateStage(Stage):
         if self.model is not None:
             title = _title_index(texts, drops) if self.settings.keep_title else None
             cfg = self.settings
-            extracted = leading_non_prose(texts, cfg.extracted_lead + 1) <= cfg.extracted_lead
+            extracted = leading_non_prose(texts, cfg.extracted_lead + 1, self.measure) <= cfg.extracted_lead
             trim = (
                 Trim(cfg.extracted_edge_drop, cfg.edge_stop, 0.0)
                 if extracted
                 else Trim(cfg.edge_drop, cfg.edge_stop, cfg.inner_drop)
             )
             whole_page = cfg.sequence and not extracted
-            found = classify_lines(texts, self.model, trim, keep=title, skip=drops, sequence=whole_page)
+            found = classify_lines(texts, self.model, trim, title, drops, whole_page, self.measure)
             drops |= {i: v for i, v in found.items() if i not in drops}
         # a line that goes whole takes its metadata prefix with it: one change, not two
         result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
@@ -230,7 +236,9 @@ class BoilerplateStage(Stage):
     def rule_drops(self, texts: list[str]) -> Drops:
         """The lines that go before the classifier is asked: repeats, rules, teasers, comment threads, corpus."""
         drops = drop_adjacent_repeats(texts)
-        found = match_rules(texts, self.drop_rules, self.drop_any)
+        if len(self.rule_memo) > MEMO_LINES:
+            self.rule_memo.clear()
+        found = match_rules(texts, self.drop_rules, self.drop_any, self.rule_memo)
         drops |= {i: v for i, v in found.items() if i not in drops}
         drops |= drop_teaser_lists(texts, drops)
         drops |= {i: v for i, v in teaser_list_lines(texts, self.list_rules).items() if i not in drops}
@@ -366,10 +374,16 @@ def any_of(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
         return None
 
 
-def match_rules(texts: list[str], rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None = None) -> Drops:
+def match_rules(
+    texts: list[str],
+    rules: tuple[Rule, ...],
+    any_rule: re.Pattern[str] | None = None,
+    memo: dict[str, tuple[str, str] | None] | None = None,
+) -> Drops:
     """The lines a drop rule matches, with the first matching rule.
 
     ``any_rule`` (from :func:`any_of`) lets the lines that no rule matches, most of them, cost one search.
+    ``memo`` keeps the answer for each line, so a line repeated across the pages of a run is matched once.
 
     >>> from cleaner.boilerplate.rules import load_pack
     >>> from cleaner.config import rules_root
@@ -377,15 +391,24 @@ def match_rules(texts: list[str], rules: tuple[Rule, ...], any_rule: re.Pattern[
     >>> {i: rule for i, (rule, _) in match_rules(["Oil rose.", "BUY 57.15"], pack.rules).items()}
     {1: 'oilprice.quote-order'}
     """
+    memo = {} if memo is None else memo
     drops: Drops = {}
     for i, t in enumerate(texts):
-        if not t.strip() or (any_rule is not None and not any_rule.search(t)):
-            continue
-        for rule in rules:
-            if rule.pattern.search(t):
-                drops[i] = (rule.id, rule.description.strip())
-                break
+        if t not in memo:
+            memo[t] = _first_rule(t, rules, any_rule)
+        found = memo[t]
+        if found is not None:
+            drops[i] = found
     return drops
+
+
+def _first_rule(line: str, rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None) -> tuple[str, str] | None:
+    if not line.strip() or (any_rule is not None and not any_rule.search(line)):
+        return None
+    for rule in rules:
+        if rule.pattern.search(line):
+            return rule.id, rule.description.strip()
+    return None
 
 
 def drop_teaser_lists(texts: list[str], drops: Drops, max_words: int = 20) -> Drops:

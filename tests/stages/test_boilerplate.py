@@ -305,7 +305,7 @@ def test_classifier_trims_from_the_edges_and_spares_the_inside(monkeypatch: pyte
     texts = ["menu", "title", "prose one", "table row", "prose two", "teaser", "footer"]
     probs = dict(zip(texts, [0.1, 0.7, 0.9, 0.2, 0.95, 0.3, 0.01], strict=True))
     monkeypatch.setattr(
-        "cleaner.boilerplate.decision.document_features", lambda lines: [[probs[line]] for line in lines]
+        "cleaner.boilerplate.decision.document_features", lambda lines, measure=None: [[probs[line]] for line in lines]
     )
 
     class Model:
@@ -316,3 +316,14 @@ def test_classifier_trims_from_the_edges_and_spares_the_inside(monkeypatch: pyte
     assert sorted(drops) == [0, 5, 6]  # menu above the first sure line, teaser and footer below the last
     kept_title = classify_lines(texts, Model(), Trim(0.8, 0.85, 0.05), keep=1)  # type: ignore[arg-type]
     assert 1 not in kept_title and 0 in kept_title
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_lines_remembered_from_earlier_pages_decide_as_on_a_fresh_stage(path: Path):
+    """The stage remembers rule matches and line shapes across a run; a page must come out the same."""
+    text = path.read_text(encoding="utf-8")
+    warmed = BoilerplateStage()
+    for other in SEEDS:  # every seed line is now remembered, this page's included
+        run(warmed, other.read_text(encoding="utf-8"))
+    assert warmed.rule_memo and warmed.measure(text.splitlines()[0]) is warmed.measure(text.splitlines()[0])
+    assert run(warmed, text)[2]["changes"] == run(BoilerplateStage(), text)[2]["changes"]
