@@ -124,7 +124,7 @@ def test_the_models_own_proposal_is_a_candidate_no_thesaurus_lists(offline_detec
 
 def test_proposals_that_are_forms_of_the_word_or_function_words_are_not_scored(offline_detector: Detector) -> None:
     lm = PreferringLM(set(), proposals=["harmonies", "the", "trade"])
-    stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0)
+    stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0, lm_proposals=3)
     stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert any(c.startswith(" trade talks") for c in lm.scored)
     assert not any(c.startswith((" harmonies talks", " the talks")) for c in lm.scored)
@@ -135,3 +135,12 @@ def test_no_proposals_when_turned_off(offline_detector: Detector) -> None:
     stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0, lm_proposals=0)
     stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert lm.scored and not any(c.startswith(" trade") for c in lm.scored)
+
+
+def test_a_proposal_a_thesaurus_also_lists_keeps_the_thesaurus(offline_detector: Detector) -> None:
+    lm = PreferringLM({"peace"}, proposals=["peace"])
+    stage = stage_with(offline_detector, lm, threshold=0.0)
+    flags = [f for f in stage.process(TEXT, Document(id="t", source="-", text=TEXT)).flags if f.text == "harmony"]
+    sources = str(flags[0].evidence["thesauri"]).split(",")
+    assert flags[0].suggestions[0] == "peace"
+    assert "language-model" in sources and len(sources) > 1
