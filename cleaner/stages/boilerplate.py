@@ -27,6 +27,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    with where the line sits among the line model's verdicts on the whole page (the article's
    span, the segments of the page, the probability mass before and after it).
    The title (the first line no rule dropped) stays when ``keep_title`` is on.
+6. **The headline** (``title_to_metadata``, off by default): the first line left, when shaped
+   like a headline, moves into the document's metadata as ``title`` (``title.metadata``).
 
 Every dropped line is one change that removes the line with its line break, so no blank
 line is left for it; runs of blank lines that meet where lines were dropped are cut back to
@@ -120,7 +122,15 @@ class BoilerplateConfig(StageConfig):
         "(cross-validated by page: html-text F1 0.919 -> see bench/results/boilerplate.md).",
     )
     keep_title: bool = Field(
-        default=True, description="Keep the first line (the title) whatever the classifier says; rules still apply."
+        default=True,
+        description="Keep the first line (the title) whatever the classifier says; rules still apply. "
+        "Not with `title_to_metadata`, which takes the headline out of the text.",
+    )
+    title_to_metadata: bool = Field(
+        default=False,
+        description="Move the headline out of the text into the document's metadata (`title`): the first line "
+        "left after every other decision, when it is shaped like a headline (see `headline_shaped`). For analyses "
+        "that want the body alone; the line is removed with an edit like any other.",
     )
     metadata_lines: int = Field(default=3, ge=0, description="How many leading non-blank lines metadata rules look at.")
     corpus_min_docs: int = Field(
@@ -212,9 +222,9 @@ class BoilerplateStage(Stage):
         result = StageResult()
         texts = self._take_metadata(lines, result)
         drops = self.rule_drops(texts)
+        cfg = self.settings
         if self.model is not None:
-            title = _title_index(texts, drops) if self.settings.keep_title else None
-            cfg = self.settings
+            title = _title_index(texts, drops) if cfg.keep_title and not cfg.title_to_metadata else None
             extracted = leading_non_prose(texts, cfg.extracted_lead + 1, self.measure) <= cfg.extracted_lead
             trim = (
                 Trim(cfg.extracted_edge_drop, cfg.edge_stop, 0.0)
@@ -224,6 +234,8 @@ class BoilerplateStage(Stage):
             whole_page = cfg.sequence and not extracted
             found = classify_lines(texts, self.model, trim, title, drops, whole_page, self.measure)
             drops |= {i: v for i, v in found.items() if i not in drops}
+        if cfg.title_to_metadata:
+            drops |= self._title_out(texts, drops, result)
         # a line that goes whole takes its metadata prefix with it: one change, not two
         result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
         result.changes += removal_changes(lines, drops)
@@ -264,6 +276,15 @@ class BoilerplateStage(Stage):
                 texts[i] = texts[i][match.end() :]
                 break
         return texts
+
+    def _title_out(self, texts: list[str], drops: Drops, result: StageResult) -> Drops:
+        """The headline's line, its text put into ``result.metadata["title"]``; nothing if there is none."""
+        first = _title_index(texts, drops)
+        if first is None or not headline_shaped(texts[first]):
+            return {}
+        result.metadata["title"] = texts[first].strip()
+        result.stats["title_to_metadata"] += 1
+        return {first: ("title.metadata", "the headline, moved to the document metadata as 'title'")}
 
     def _repeated_in_corpus(self, texts: list[str]) -> Drops:
         cfg = self.settings
@@ -432,6 +453,20 @@ def drop_teaser_lists(texts: list[str], drops: Drops, max_words: int = 20) -> Dr
                 found[j] = ("teaser.list", f"an item of the list under the boilerplate heading {heading!r}")
             j += 1
     return found
+
+
+def headline_shaped(line: str) -> bool:
+    """Whether a line reads as a headline: 3 to 25 words, not ending a sentence in "." or ":" (a "?" or "!" may).
+
+    >>> headline_shaped("Fed holds rates steady as inflation cools")
+    True
+    >>> headline_shaped("Is the boom over?"), headline_shaped("The Fed held rates on Wednesday.")
+    (True, False)
+    >>> headline_shaped("Home"), headline_shaped("Related stories:")
+    (False, False)
+    """
+    words = len(line.split())
+    return 3 <= words <= 25 and not line.rstrip().rstrip("\"'”’)").endswith((".", ":", ";", ","))
 
 
 def _title_index(texts: list[str], drops: Drops) -> int | None:

@@ -327,3 +327,18 @@ def test_lines_remembered_from_earlier_pages_decide_as_on_a_fresh_stage(path: Pa
         run(warmed, other.read_text(encoding="utf-8"))
     assert warmed.rule_memo and warmed.measure(text.splitlines()[0]) is warmed.measure(text.splitlines()[0])
     assert run(warmed, text)[2]["changes"] == run(BoilerplateStage(), text)[2]["changes"]
+
+
+def test_title_to_metadata_moves_the_headline_out_of_the_text_and_records_it():
+    text = "Port strike ends after three weeks\n\nDock workers returned on Monday after a deal on pay was signed.\n"
+    cleaned, trace, info = run(BoilerplateStage(BoilerplateConfig(title_to_metadata=True)), text)
+    assert cleaned == "Dock workers returned on Monday after a deal on pay was signed.\n"
+    assert info["metadata"] == {"title": "Port strike ends after three weeks"}
+    assert [e.rule for e in trace.edits][:1] == ["title.metadata"]
+    assert revert_edits(cleaned, trace.edits) == text
+
+
+def test_title_to_metadata_leaves_a_text_that_starts_with_prose():
+    text = "Dock workers returned on Monday after a deal on pay was signed.\nThe port reopened.\n"
+    cleaned, _, info = run(BoilerplateStage(BoilerplateConfig(title_to_metadata=True)), text)
+    assert cleaned == text and "title" not in info["metadata"]
