@@ -22,12 +22,14 @@ from cleaner.spin.engine import Detector, settings_from, word_count
 from cleaner.stages.spin import SpinConfig
 
 # (LM checks per 100 words or None for no LM, the model's own proposals per position).
-RUNS: tuple[tuple[float | None, int], ...] = ((None, 0), (4.0, 3), (8.0, 3), (15.0, 0), (15.0, 3))
+RUNS: tuple[tuple[float | None, int], ...] = ((None, 0), (4.0, 2), (8.0, 2), (15.0, 0), (15.0, 2))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=3)
+    # 1 when the other core is busy: llama.cpp's two threads spin and run 4.5x slower then.
+    parser.add_argument("--threads", type=int, default=None, help="LM threads (default: the stage's)")
     args = parser.parse_args(argv)
 
     pages = aeb_texts("ground-truth")
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     spinner = Spinner()
     spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
     words = sum(word_count(t) for t, _ in spun)
-    base = settings_from(SpinConfig())
+    base = settings_from(SpinConfig(**({"threads": args.threads} if args.threads else {})))
     started = time.perf_counter()
     detector = Detector.load(base)
     load_seconds = time.perf_counter() - started
@@ -62,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "| LM checks per 100 words | proposals | words/s | precision | recall |",
         "|---|---|---|---|---|",
         *rows,
+        "",
+        "The row without proposals scores with the default weights, fitted with them: its precision and",
+        "recall are indicative only (bench/results/spin-ablation.md compares the accuracy with refit weights).",
         "",
         "Notes (measured by hand, 2026-11-22, same machine, shared with other jobs):",
         "- `pip install llama-cpp-python` 0.3.36 from source: 29 min 41 s wall, 16 min 10 s user CPU with the",
