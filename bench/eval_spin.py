@@ -8,8 +8,10 @@
   are flagged, and how many flags fall elsewhere.
 
 Pages whose id starts with 0-3 are the *fit* half (``--fit`` fits the score weights on them),
-4-7 the *test* half, whose figures are the ones reported. ``--pages N`` (default 12; 0 = all)
-limits each half.
+the others the *test* half, whose figures are the ones reported. ``--pages N`` (default 8;
+0 = all) limits each half. Each page is analysed once (LM included); every threshold of the
+table filters the same suspects. The report also counts where the substitutions are lost at
+the default threshold (:func:`miss_cause`) and lists the flags raised on the clean pages.
 """
 
 from __future__ import annotations
