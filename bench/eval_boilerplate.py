@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     truth = load(args.data, "ground-truth.json")
     configs = {
         "after, keep_title: false (benchmark's definition)": BoilerplateConfig(keep_title=False),
+        "after, title_to_metadata: true (headline out of the text)": BoilerplateConfig(title_to_metadata=True),
         "after, default config": BoilerplateConfig(),
         "after, keep_title: false, sequence: false (line model)": BoilerplateConfig(keep_title=False, sequence=False),
         "after, classifier: false (rules and repeats only)": BoilerplateConfig(classifier=False),
