@@ -199,9 +199,11 @@ class BoilerplateStage(Stage):
         self.line_docs: Counter[bytes] = Counter()
         self.documents_surveyed = 0
         # Menus, share buttons and footers repeat across the pages of a run: each line is matched
-        # against the rules and measured for the classifier once (both bounded to MEMO_LINES lines).
+        # against the rules, measured for the classifier and folded for the corpus count once (each bounded
+        # to MEMO_LINES lines).
         self.rule_memo: dict[str, tuple[str, str] | None] = {}
         self.measure = ShapeMemo(MEMO_LINES)
+        self.line_keys: dict[str, bytes] = {}
 
     @property
     def settings(self) -> BoilerplateConfig:
@@ -213,7 +215,7 @@ class BoilerplateStage(Stage):
         """Count each short line once per document, for ``corpus.repeated-line``."""
         self.documents_surveyed += 1
         limit = self.settings.corpus_max_words
-        seen = {_line_key(line) for line in text.split("\n") if line.strip() and len(line.split()) <= limit}
+        seen = {self._key(line) for line in text.split("\n") if line.strip() and len(line.split()) <= limit}
         self.line_docs.update(seen)
 
     def process(self, text: str, doc: Document) -> StageResult:
@@ -286,6 +288,15 @@ class BoilerplateStage(Stage):
         result.stats["title_to_metadata"] += 1
         return {first: ("title.metadata", "the headline, moved to the document metadata as 'title'")}
 
+    def _key(self, line: str) -> bytes:
+        """:func:`_line_key`, remembered: the survey has folded most lines the run will process."""
+        key = self.line_keys.get(line)
+        if key is None:
+            if len(self.line_keys) >= MEMO_LINES:
+                self.line_keys.clear()
+            key = self.line_keys[line] = _line_key(line)
+        return key
+
     def _repeated_in_corpus(self, texts: list[str]) -> Drops:
         cfg = self.settings
         if self.documents_surveyed < cfg.corpus_min_docs:
@@ -294,7 +305,7 @@ class BoilerplateStage(Stage):
         for i, t in enumerate(texts):
             if not t.strip() or len(t.split()) > cfg.corpus_max_words:
                 continue
-            docs = self.line_docs.get(_line_key(t), 0)
+            docs = self.line_docs.get(self._key(t), 0)
             if docs >= cfg.corpus_min_docs:
                 drops[i] = ("corpus.repeated-line", f"the same line is in {docs} documents of this run")
         return drops
