@@ -8,11 +8,11 @@ turns the probabilities into the lines to drop (see :class:`cleaner.stages.boile
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from cleaner.boilerplate.classifier import LineClassifier
-from cleaner.boilerplate.features import NAMES, ShapeMemo, document_features, shape_of
+from cleaner.boilerplate.features import NAMES, LineShape, document_features, shape_of
 from cleaner.boilerplate.sequence import sequence_features
 
 Drops = dict[int, tuple[str, str]]  # line index -> (rule id, reason)
@@ -26,7 +26,7 @@ class Trim(NamedTuple):
     inner_drop: float
 
 
-def leading_non_prose(texts: list[str], limit: int, measure: ShapeMemo | None = None) -> int:
+def leading_non_prose(texts: list[str], limit: int, measure: Callable[[str], LineShape] | None = None) -> int:
     """How many non-blank lines come before the first line of prose, counting up to ``limit``.
 
     A whole page starts with navigation; text an extractor produced starts with the title and the
@@ -52,7 +52,7 @@ def classify_lines(
     keep: int | None = None,
     skip: Collection[int] = (),
     sequence: bool = False,
-    measure: ShapeMemo | None = None,
+    measure: Callable[[str], LineShape] | None = None,
 ) -> Drops:
     """The lines the classifier finds to be boilerplate: trimmed at the edges, sparing the inside.
 
@@ -91,7 +91,7 @@ def line_probabilities(
     model: LineClassifier,
     skip: Collection[int] = (),
     sequence: bool = False,
-    measure: ShapeMemo | None = None,
+    measure: Callable[[str], LineShape] | None = None,
 ) -> dict[int, float]:
     """The probability of article text of every non-blank line not in ``skip``, in the order of the lines.
 

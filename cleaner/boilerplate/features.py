@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 WORD = re.compile(r"\w+")
 _CLOSERS = "\"'”’»)] \t"
@@ -28,6 +28,7 @@ _SEPARATORS = re.compile(r"[|•·»›>/]|\s[-–—]\s")
 _BULLET = re.compile(r"^\s*(?:[-–—•·*»›>]|\d{1,2}[.)])\s")
 _DIGIT = re.compile(r"\d")
 _NORM_DIGITS = re.compile(r"\d+")
+T = TypeVar("T")
 
 # Short function words of the languages news pages most often come in (English, German,
 # French, Spanish, Portuguese, Italian, Dutch); a line of prose in any of them is dense with
@@ -202,26 +203,31 @@ def _count_linkish(text: str) -> int:
     return lower.count("http") + lower.count("www.") + lower.count(".com") + text.count("@") + text.count("#")
 
 
-class ShapeMemo:
-    """:func:`shape_of` that remembers: menus, share buttons and footers repeat within a page and
-    across the pages of a site, and are measured once per run. Forgets all when ``limit`` is reached.
+class LineMemo(Generic[T]):
+    """A function of one line that remembers its answers: menus, share buttons and footers repeat
+    within a page and across the pages of a site, and are worked on once per run. Forgets all
+    when ``limit`` lines are remembered.
 
-    >>> measure = ShapeMemo(limit=2)
-    >>> measure("Home") is measure("Home"), measure("Home").words
-    (True, 1)
+    >>> measure = LineMemo(shape_of, limit=2)
+    >>> measure("Home") is measure("Home"), measure("Home").words, len(measure)
+    (True, 1, 1)
     """
 
-    def __init__(self, limit: int = 100_000) -> None:
+    def __init__(self, function: Callable[[str], T], limit: int = 100_000) -> None:
+        self.function = function
         self.limit = limit
-        self._shapes: dict[str, LineShape] = {}
+        self._answers: dict[str, T] = {}
 
-    def __call__(self, line: str) -> LineShape:
-        shape = self._shapes.get(line)
-        if shape is None:
-            if len(self._shapes) >= self.limit:
-                self._shapes.clear()
-            shape = self._shapes[line] = shape_of(line)
-        return shape
+    def __call__(self, line: str) -> T:
+        if line in self._answers:
+            return self._answers[line]
+        if len(self._answers) >= self.limit:
+            self._answers.clear()
+        answer = self._answers[line] = self.function(line)
+        return answer
+
+    def __len__(self) -> int:
+        return len(self._answers)
 
 
 def normalise(line: str) -> str:
@@ -244,24 +250,33 @@ def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
     >>> main_block([menu, menu, prose, prose, menu, prose, menu])
     (2, 6)
     """
-    best, best_span = 0.0, (0, 0)
-    run, run_start = 0.0, 0
-    for i, shape in enumerate(shapes):
-        value = shape.words if shape.prose else -(shape.words + 4.0)
+    return best_span([shape.words if shape.prose else -(shape.words + 4.0) for shape in shapes])
+
+
+def best_span(values: Sequence[float]) -> tuple[int, int]:
+    """The run ``[start, end)`` with the highest sum (Kadane); ``(0, 0)`` when every value is negative.
+
+    >>> best_span([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0])
+    (1, 4)
+    """
+    best, span, run, start = 0.0, (0, 0), 0.0, 0
+    for i, value in enumerate(values):
         if run <= 0:
-            run, run_start = 0.0, i
+            run, start = 0.0, i
         run += value
         if run > best:
-            best, best_span = run, (run_start, i + 1)
-    return best_span
+            best, span = run, (start, i + 1)
+    return span
 
 
-def document_features(lines: Sequence[str], measure: ShapeMemo | None = None) -> list[list[float] | None]:
+def document_features(
+    lines: Sequence[str], measure: Callable[[str], LineShape] | None = None
+) -> list[list[float] | None]:
     """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines.
 
     ``measure`` measures the lines; give the same one to all pages of a run to measure a line once.
     """
-    measure = measure or ShapeMemo()
+    measure = measure or LineMemo(shape_of)
     blank = [not line.strip() for line in lines]
     index = [i for i, is_blank in enumerate(blank) if not is_blank]
     shapes = [measure(lines[i]) for i in index]

@@ -28,6 +28,8 @@ import math
 from collections.abc import Sequence
 from statistics import median
 
+from cleaner.boilerplate.features import best_span
+
 SEQUENCE_NAMES = (
     "z",
     "z_prev",
@@ -54,22 +56,6 @@ Z_LIMIT = 8.0
 SPAN_BIAS = -0.5
 SPAN_FLOOR = -2.0
 SEGMENT_GAP = 3
-
-
-def best_span(values: Sequence[float]) -> tuple[int, int]:
-    """The run ``[start, end)`` with the highest sum (Kadane); ``(0, 0)`` when every value is negative.
-
-    >>> best_span([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0])
-    (1, 4)
-    """
-    best, span, run, start = 0.0, (0, 0), 0.0, 0
-    for i, value in enumerate(values):
-        if run <= 0:
-            run, start = 0.0, i
-        run += value
-        if run > best:
-            best, span = run, (start, i + 1)
-    return span
 
 
 def article_span(z: Sequence[float], words: Sequence[int]) -> tuple[int, int]:

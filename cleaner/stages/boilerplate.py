@@ -43,14 +43,16 @@ import importlib
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
 from cleaner.boilerplate.decision import Drops, Trim, classify_lines, leading_non_prose
-from cleaner.boilerplate.features import ShapeMemo, normalise
+from cleaner.boilerplate.features import LineMemo, normalise, shape_of
 from cleaner.boilerplate.rules import Rule, lines_after_end, load_packs, pack_files, teaser_list_lines
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
@@ -201,9 +203,9 @@ class BoilerplateStage(Stage):
         # Menus, share buttons and footers repeat across the pages of a run: each line is matched
         # against the rules, measured for the classifier and folded for the corpus count once (each bounded
         # to MEMO_LINES lines).
-        self.rule_memo: dict[str, tuple[str, str] | None] = {}
-        self.measure = ShapeMemo(MEMO_LINES)
-        self.line_keys: dict[str, bytes] = {}
+        self.first_rule = LineMemo(partial(first_rule, rules=self.drop_rules, any_rule=self.drop_any), MEMO_LINES)
+        self.measure = LineMemo(shape_of, MEMO_LINES)
+        self.line_key = LineMemo(_line_key, MEMO_LINES)
 
     @property
     def settings(self) -> BoilerplateConfig:
@@ -215,7 +217,7 @@ class BoilerplateStage(Stage):
         """Count each short line once per document, for ``corpus.repeated-line``."""
         self.documents_surveyed += 1
         limit = self.settings.corpus_max_words
-        seen = {self._key(line) for line in text.split("\n") if line.strip() and len(line.split()) <= limit}
+        seen = {self.line_key(line) for line in text.split("\n") if line.strip() and len(line.split()) <= limit}
         self.line_docs.update(seen)
 
     def process(self, text: str, doc: Document) -> StageResult:
@@ -250,9 +252,7 @@ class BoilerplateStage(Stage):
     def rule_drops(self, texts: list[str]) -> Drops:
         """The lines that go before the classifier is asked: repeats, rules, teasers, comment threads, corpus."""
         drops = drop_adjacent_repeats(texts)
-        if len(self.rule_memo) > MEMO_LINES:
-            self.rule_memo.clear()
-        found = match_rules(texts, self.drop_rules, self.drop_any, self.rule_memo)
+        found = lines_found(texts, self.first_rule)
         drops |= {i: v for i, v in found.items() if i not in drops}
         drops |= drop_teaser_lists(texts, drops)
         drops |= {i: v for i, v in teaser_list_lines(texts, self.list_rules).items() if i not in drops}
@@ -288,15 +288,6 @@ class BoilerplateStage(Stage):
         result.stats["title_to_metadata"] += 1
         return {first: ("title.metadata", "the headline, moved to the document metadata as 'title'")}
 
-    def _key(self, line: str) -> bytes:
-        """:func:`_line_key`, remembered: the survey has folded most lines the run will process."""
-        key = self.line_keys.get(line)
-        if key is None:
-            if len(self.line_keys) >= MEMO_LINES:
-                self.line_keys.clear()
-            key = self.line_keys[line] = _line_key(line)
-        return key
-
     def _repeated_in_corpus(self, texts: list[str]) -> Drops:
         cfg = self.settings
         if self.documents_surveyed < cfg.corpus_min_docs:
@@ -305,7 +296,7 @@ class BoilerplateStage(Stage):
         for i, t in enumerate(texts):
             if not t.strip() or len(t.split()) > cfg.corpus_max_words:
                 continue
-            docs = self.line_docs.get(self._key(t), 0)
+            docs = self.line_docs.get(self.line_key(t), 0)
             if docs >= cfg.corpus_min_docs:
                 drops[i] = ("corpus.repeated-line", f"the same line is in {docs} documents of this run")
         return drops
@@ -406,16 +397,10 @@ def any_of(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
         return None
 
 
-def match_rules(
-    texts: list[str],
-    rules: tuple[Rule, ...],
-    any_rule: re.Pattern[str] | None = None,
-    memo: dict[str, tuple[str, str] | None] | None = None,
-) -> Drops:
+def match_rules(texts: list[str], rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None = None) -> Drops:
     """The lines a drop rule matches, with the first matching rule.
 
     ``any_rule`` (from :func:`any_of`) lets the lines that no rule matches, most of them, cost one search.
-    ``memo`` keeps the answer for each line, so a line repeated across the pages of a run is matched once.
 
     >>> from cleaner.boilerplate.rules import load_pack
     >>> from cleaner.config import rules_root
@@ -423,18 +408,20 @@ def match_rules(
     >>> {i: rule for i, (rule, _) in match_rules(["Oil rose.", "BUY 57.15"], pack.rules).items()}
     {1: 'oilprice.quote-order'}
     """
-    memo = {} if memo is None else memo
-    drops: Drops = {}
-    for i, t in enumerate(texts):
-        if t not in memo:
-            memo[t] = _first_rule(t, rules, any_rule)
-        found = memo[t]
-        if found is not None:
-            drops[i] = found
-    return drops
+    return lines_found(texts, partial(first_rule, rules=rules, any_rule=any_rule))
 
 
-def _first_rule(line: str, rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None) -> tuple[str, str] | None:
+def lines_found(texts: list[str], find: Callable[[str], tuple[str, str] | None]) -> Drops:
+    """The lines ``find`` names a rule and reason for.
+
+    >>> lines_found(["Oil rose.", "ADVERTISEMENT"], lambda t: ("x.ad", "an ad") if t.isupper() else None)
+    {1: ('x.ad', 'an ad')}
+    """
+    return {i: found for i, t in enumerate(texts) if (found := find(t)) is not None}
+
+
+def first_rule(line: str, rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None) -> tuple[str, str] | None:
+    """The id and description of the first of ``rules`` that matches ``line``; None if none does."""
     if not line.strip() or (any_rule is not None and not any_rule.search(line)):
         return None
     for rule in rules:
