@@ -13,9 +13,8 @@ from typing import NamedTuple
 
 from cleaner.boilerplate.classifier import LineClassifier
 from cleaner.boilerplate.features import NAMES, LineShape, document_features, shape_of
+from cleaner.boilerplate.rules import Drops
 from cleaner.boilerplate.sequence import sequence_features
-
-Drops = dict[int, tuple[str, str]]  # line index -> (rule id, reason)
 
 
 class Trim(NamedTuple):

@@ -39,11 +39,8 @@ document go. Lines are never edited except for a metadata prefix.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -51,9 +48,19 @@ from pathlib import Path
 from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
-from cleaner.boilerplate.decision import Drops, Trim, classify_lines, leading_non_prose
+from cleaner.boilerplate.decision import Trim, classify_lines, leading_non_prose
 from cleaner.boilerplate.features import LineMemo, normalise, shape_of
-from cleaner.boilerplate.rules import Rule, lines_after_end, load_packs, pack_files, teaser_list_lines
+from cleaner.boilerplate.rules import (
+    Drops,
+    any_of,
+    drop_teaser_lists,
+    first_rule,
+    lines_after_end,
+    lines_found,
+    load_packs,
+    pack_files,
+    teaser_list_lines,
+)
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
@@ -345,112 +352,6 @@ def drop_adjacent_repeats(texts: list[str]) -> Drops:
             first = first and previous is None
             previous = key
     return drops
-
-
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
-
-
-def _anchored(pattern: re.Pattern[str]) -> bool:
-    """Whether every match of ``pattern`` must start at the start of the string (a leading ``^``, no top-level ``|``).
-
-    >>> _anchored(re.compile("^a|b")), _anchored(re.compile("^(?:a|b)")), _anchored(re.compile("a"))
-    (False, True, False)
-    """
-    if not pattern.pattern.startswith("^"):
-        return False
-    try:
-        # the parser ``re`` itself uses; it is private, so any failure just means "not anchored"
-        parser, constants = importlib.import_module("re._parser"), importlib.import_module("re._constants")
-        tree = parser.parse(pattern.pattern, pattern.flags)
-        return len(tree) > 0 and bool(tree[0] == (constants.AT, constants.AT_BEGINNING))
-    except Exception:
-        return False
-
-
-def any_of(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    """One pattern that matches where any of ``rules`` does, to test a line once instead of once per rule.
-
-    The rules anchored at the start of the line are joined under one ``^``, so that the union
-    is tried at the first position only, as each of them is; the others are added as they are.
-    ``None`` when the patterns cannot be joined safely (numbered back-references would shift,
-    a global inline flag or a repeated group name does not compile in a union).
-
-    >>> from cleaner.boilerplate.rules import load_pack
-    >>> from cleaner.config import rules_root
-    >>> pack = load_pack(rules_root() / "boilerplate" / "oilprice.yaml")
-    >>> union = any_of(pack.rules)
-    >>> union is not None and bool(union.search("BUY 57.15")), union is not None and bool(union.search("Oil rose."))
-    (True, False)
-    """
-    if not rules or any(_BACKREFERENCE.search(r.pattern.pattern) for r in rules):
-        return None
-
-    def scoped(rule: Rule, source: str) -> str:
-        return f"(?{'i' if rule.pattern.flags & re.IGNORECASE else ''}:{source})"
-
-    anchored = [scoped(r, r.pattern.pattern[1:]) for r in rules if _anchored(r.pattern)]
-    others = [scoped(r, r.pattern.pattern) for r in rules if not _anchored(r.pattern)]
-    parts = ([f"^(?:{'|'.join(anchored)})"] if anchored else []) + others
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        return None
-
-
-def match_rules(texts: list[str], rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None = None) -> Drops:
-    """The lines a drop rule matches, with the first matching rule.
-
-    ``any_rule`` (from :func:`any_of`) lets the lines that no rule matches, most of them, cost one search.
-
-    >>> from cleaner.boilerplate.rules import load_pack
-    >>> from cleaner.config import rules_root
-    >>> pack = load_pack(rules_root() / "boilerplate" / "oilprice.yaml")
-    >>> {i: rule for i, (rule, _) in match_rules(["Oil rose.", "BUY 57.15"], pack.rules).items()}
-    {1: 'oilprice.quote-order'}
-    """
-    return lines_found(texts, partial(first_rule, rules=rules, any_rule=any_rule))
-
-
-def lines_found(texts: list[str], find: Callable[[str], tuple[str, str] | None]) -> Drops:
-    """The lines ``find`` names a rule and reason for.
-
-    >>> lines_found(["Oil rose.", "ADVERTISEMENT"], lambda t: ("x.ad", "an ad") if t.isupper() else None)
-    {1: ('x.ad', 'an ad')}
-    """
-    return {i: found for i, t in enumerate(texts) if (found := find(t)) is not None}
-
-
-def first_rule(line: str, rules: tuple[Rule, ...], any_rule: re.Pattern[str] | None) -> tuple[str, str] | None:
-    """The id and description of the first of ``rules`` that matches ``line``; None if none does."""
-    if not line.strip() or (any_rule is not None and not any_rule.search(line)):
-        return None
-    for rule in rules:
-        if rule.pattern.search(line):
-            return rule.id, rule.description.strip()
-    return None
-
-
-def drop_teaser_lists(texts: list[str], drops: Drops, max_words: int = 20) -> Drops:
-    """The short lines right under a dropped heading that ends in a colon ("More Top Reads From X:").
-
-    The list may start after one blank line and runs until the next blank line or a line
-    longer than ``max_words``; lines already dropped keep their own rule.
-
-    >>> texts = ["Oil rose.", "More from us:", "", "Oil sold at a negative price!", "Gas slumps", "", "Next."]
-    >>> sorted(drop_teaser_lists(texts, {1: ("generic.read-more", "teaser")}))
-    [3, 4]
-    """
-    found: Drops = {}
-    for i in sorted(drops):
-        heading = texts[i].strip()
-        if not heading.endswith(":"):
-            continue
-        j = i + 2 if i + 1 < len(texts) and not texts[i + 1].strip() else i + 1
-        while j < len(texts) and texts[j].strip() and len(texts[j].split()) <= max_words:
-            if j not in drops:
-                found[j] = ("teaser.list", f"an item of the list under the boilerplate heading {heading!r}")
-            j += 1
-    return found
 
 
 def headline_shaped(line: str) -> bool:

@@ -12,16 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate.decision import Trim, classify_lines
-from cleaner.boilerplate.rules import load_pack
+from cleaner.boilerplate.rules import any_of, load_pack, match_rules
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import stage_class
 from cleaner.stages.boilerplate import (
     BoilerplateConfig,
     BoilerplateStage,
-    any_of,
     drop_adjacent_repeats,
-    match_rules,
     removal_changes,
     split_lines,
 )

@@ -12,11 +12,10 @@ from hypothesis import strategies as st
 
 from cleaner.boilerplate.classifier import LineClassifier, Tree, load_classifier
 from cleaner.boilerplate.decision import line_probabilities
-from cleaner.boilerplate.features import NAMES, document_features
+from cleaner.boilerplate.features import NAMES, best_span, document_features
 from cleaner.boilerplate.sequence import (
     SEQUENCE_NAMES,
     article_span,
-    best_span,
     segments,
     sequence_features,
 )
