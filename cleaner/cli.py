@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cleaner.errors import ConfigError, FatalError
-from cleaner.inputs import STDIN, check_inputs, iter_documents
-from cleaner.model import Document, DocumentResult, Summary
+from cleaner.inputs import STDIN, check_inputs, iter_sources
+from cleaner.model import Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
-from cleaner.report.writer import RunWriter, render_document_result
+from cleaner.report.writer import DocumentWriter, Outcome, RunWriter
 from cleaner.review.commands import add_commands, dispatch
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -103,14 +103,14 @@ def _run(args: argparse.Namespace) -> int:
     pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
     stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
     if pipeline.needs_survey:
-        pipeline.survey(d.text for d in iter_documents(inputs, stdin_data) if isinstance(d, Document))
+        pipeline.survey_sources(iter_sources(inputs, stdin_data), jobs=args.jobs)
     writer = RunWriter(args.out, list(pipeline.config.stages))
     try:
         with pipeline, _progress(args.quiet) as advance:
-            documents = iter_documents(inputs, stdin_data)
-            for rendered in pipeline.map(documents, render_document_result, jobs=args.jobs):
-                writer.add_rendered(rendered)
-                advance(rendered.result)
+            sources = iter_sources(inputs, stdin_data)
+            for written in pipeline.map(sources, DocumentWriter(args.out), jobs=args.jobs):
+                writer.add_written(written)
+                advance(written.outcome)
     except BaseException:  # a stage error, Ctrl-C: the spooled reports go, written texts stay
         writer.discard()
         raise
@@ -121,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[DocumentResult], None]]:
+def _progress(quiet: bool) -> Iterator[Callable[[Outcome], None]]:
     """A progress bar on a terminal once a run takes more than a few seconds; failures printed as they come."""
     bar = None
     if not quiet and console.is_terminal:
@@ -130,7 +130,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[DocumentResult], None]]:
     task = bar.add_task("clean", total=None, doc="") if bar is not None else None
     started = time.monotonic()
 
-    def advance(result: DocumentResult) -> None:
+    def advance(result: Outcome) -> None:
         if bar is not None and task is not None:
             if not bar.live.is_started and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
                 bar.start()

@@ -3,6 +3,10 @@
 Documents are produced one at a time, so a corpus never has to fit in memory. A file that
 cannot be read or decoded becomes an :class:`InputFailure` carrying the reason; the run
 reports it and goes on. Inputs are only ever opened for reading.
+
+:func:`iter_sources` lists the inputs without reading the text files: each is a
+:class:`TextFile` that :func:`load` reads where the document is processed, so worker
+processes read and decode in parallel. :func:`iter_documents` reads as it goes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ class InputFailure:
     reason: str
 
 
+@dataclass(frozen=True)
+class TextFile:
+    """A text file of the run, not read yet: :func:`load` reads and decodes it."""
+
+    id: str
+    path: Path
+
+
+Source = Document | InputFailure | TextFile
+
+
 def check_inputs(inputs: Sequence[str]) -> list[str]:
     """Fail early, with a usage error, on inputs that do not exist."""
     missing = [item for item in inputs if item != STDIN and not Path(item).exists()]
@@ -55,42 +70,64 @@ def _files(inputs: Sequence[str]) -> Iterator[str | Path]:
             yield path
 
 
-def iter_documents(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Document | InputFailure]:
-    """Every document in ``inputs``, in order; ids are made unique within the run.
+def iter_sources(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Source]:
+    """Every document in ``inputs``, in order, text files not yet read.
 
-    ``stdin_data`` lets a caller that needs two passes read standard input once.
+    Ids are made unique within the run as file names (see :func:`output_name`): a later
+    document whose name is taken gets ``~2``, ``~3``... ``stdin_data`` lets a caller that
+    needs two passes read standard input once.
     """
     seen: dict[str, int] = {}
     for item in _files(inputs):
-        for doc in _read(item, stdin_data):
-            count = seen.get(doc.id, 0) + 1
-            seen[doc.id] = count
+        for source in _sources(item, stdin_data):
+            name = output_name(source.id)
+            count = seen.get(name, 0) + 1
+            seen[name] = count
             if count > 1:
-                doc = _renamed(doc, f"{doc.id}~{count}")
-            yield doc
+                source = _renamed(source, f"{source.id}~{count}")
+            yield source
 
 
-def _renamed(doc: Document | InputFailure, new_id: str) -> Document | InputFailure:
-    if isinstance(doc, Document):
-        return doc.model_copy(update={"id": new_id})
-    return InputFailure(id=new_id, source=doc.source, reason=doc.reason)
+def iter_documents(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Document | InputFailure]:
+    """:func:`iter_sources`, each read and decoded as it comes."""
+    return map(load, iter_sources(inputs, stdin_data))
 
 
-def _read(item: str | Path, stdin_data: bytes | None) -> Iterator[Document | InputFailure]:
+def load(source: Source) -> Document | InputFailure:
+    """The document of ``source``: a :class:`TextFile` is read and decoded, others pass through."""
+    if not isinstance(source, TextFile):
+        return source
+    path = source.path
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return InputFailure(id=source.id, source=str(path), reason=f"cannot read the file: {exc.strerror}")
+    return _decoded(source.id, str(path), data)
+
+
+def _renamed(source: Source, new_id: str) -> Source:
+    if isinstance(source, Document):
+        return source.model_copy(update={"id": new_id})
+    if isinstance(source, TextFile):
+        return TextFile(id=new_id, path=source.path)
+    return InputFailure(id=new_id, source=source.source, reason=source.reason)
+
+
+def _sources(item: str | Path, stdin_data: bytes | None) -> Iterator[Source]:
     if item == STDIN:
         data = stdin_data if stdin_data is not None else sys.stdin.buffer.read()
         yield _decoded("stdin", STDIN, data)
         return
     path = Path(item)
+    if path.suffix not in JSONL_SUFFIXES:
+        yield TextFile(id=path.stem, path=path)
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
         yield InputFailure(id=path.stem, source=str(path), reason=f"cannot read the file: {exc.strerror}")
         return
-    if path.suffix in JSONL_SUFFIXES:
-        yield from _jsonl(path, data)
-    else:
-        yield _decoded(path.stem, str(path), data)
+    yield from _jsonl(path, data)
 
 
 def _decoded(doc_id: str, source: str, data: bytes) -> Document | InputFailure:

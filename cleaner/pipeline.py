@@ -11,7 +11,8 @@ from __future__ import annotations
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from types import TracebackType
@@ -19,13 +20,14 @@ from typing import Any, TypeVar
 
 from cleaner.config import PipelineConfig, load_config
 from cleaner.errors import DocumentError
-from cleaner.inputs import InputFailure
+from cleaner.inputs import InputFailure, Source, load
 from cleaner.model import Document, DocumentResult
 from cleaner.registry import stage_class
 from cleaner.stages.base import Stage
 from cleaner.trace import Trace
 
 CHUNK = 4  # documents per task sent to a worker: small, so results stream in order
+SURVEY_CHUNK = 16  # documents per survey task: only counts come back
 
 
 class Pipeline:
@@ -57,6 +59,20 @@ class Pipeline:
         for text in texts:
             for stage in surveying:
                 stage.survey(text)
+
+    def survey_sources(self, sources: Iterable[Source], jobs: int = 1) -> None:
+        """:meth:`survey` over the documents of ``sources``; ``jobs > 1`` reads and counts in workers.
+
+        Each worker counts its share of the corpus and hands the counts over; they are added
+        up here, so the stages end with the same statistics as with one process.
+        """
+        if jobs <= 1:
+            self.survey(doc.text for doc in map(load, sources) if isinstance(doc, Document))
+            return
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            for gathered in _bounded(pool, _survey_chunk, _chunked(sources, SURVEY_CHUNK), 4 * jobs):
+                for stage, part in zip(self.stages, gathered, strict=True):
+                    stage.merge_survey(part)
 
     def __enter__(self) -> Pipeline:
         try:
@@ -107,7 +123,7 @@ class Pipeline:
             stats=stats,
         )
 
-    def run(self, docs: Iterable[Document | InputFailure], jobs: int = 1) -> Iterator[DocumentResult]:
+    def run(self, docs: Iterable[Source], jobs: int = 1) -> Iterator[DocumentResult]:
         """Process ``docs`` in order, streaming; ``jobs > 1`` uses that many worker processes.
 
         The output is the same whatever ``jobs`` is. At most a few chunks per worker are in
@@ -115,24 +131,22 @@ class Pipeline:
         """
         return self.map(docs, _result_only, jobs)
 
-    def map(self, docs: Iterable[Document | InputFailure], finish: Finisher[T], jobs: int = 1) -> Iterator[T]:
+    def map(self, docs: Iterable[Source], finish: Finisher[T], jobs: int = 1) -> Iterator[T]:
         """Like :meth:`run`, but yield ``finish(doc, result)``, computed where the document was.
 
-        With workers, ``finish`` runs in them too, so per-document work that follows the
-        stages (rendering a report) is parallel as well. It must be a module-level function.
+        With workers, text files are read there and ``finish`` runs there too, so per-document
+        work that follows the stages (writing its files) is parallel as well. It must pickle:
+        a module-level function, or an instance of a module-level class.
         """
         if jobs <= 1:
-            for doc in docs:
+            for source in docs:
+                doc = load(source)
                 yield finish(doc, self._process_any(doc))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
-            pending: deque[Future[list[T]]] = deque()
-            for chunk in _chunked(docs, CHUNK):
-                pending.append(pool.submit(_process_chunk, chunk, finish))
-                if len(pending) >= 4 * jobs:
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+            chunks = _chunked(docs, CHUNK)
+            for results in _bounded(pool, partial(_process_chunk, finish=finish), chunks, 4 * jobs):
+                yield from results
 
     def _process_any(self, doc: Document | InputFailure) -> DocumentResult:
         if isinstance(doc, InputFailure):
@@ -141,6 +155,8 @@ class Pipeline:
 
 
 T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 Finisher = Callable[[Document | InputFailure, DocumentResult], T]
 
 
@@ -152,10 +168,21 @@ def _failed(doc: Document, reason: str) -> DocumentResult:
     return DocumentResult(id=doc.id, source=doc.source, text="", metadata=dict(doc.metadata), error=reason)
 
 
-def _chunked(items: Iterable[Document | InputFailure], size: int) -> Iterator[list[Document | InputFailure]]:
+def _chunked(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flight: int) -> Iterator[R]:
+    """``task`` over ``items`` in ``pool``, results in order, at most ``in_flight`` submitted ahead."""
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(pool.submit(task, item))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 _WORKER: Pipeline | None = None
@@ -166,9 +193,16 @@ def _init_worker(pipeline: Pipeline) -> None:
     _WORKER = pipeline
 
 
-def _process_chunk(chunk: list[Document | InputFailure], finish: Finisher[T]) -> list[T]:
+def _survey_chunk(chunk: list[Source]) -> list[Any]:
     assert _WORKER is not None, "worker used before _init_worker"
-    return [finish(doc, _WORKER._process_any(doc)) for doc in chunk]
+    _WORKER.survey(doc.text for doc in map(load, chunk) if isinstance(doc, Document))
+    return [stage.take_survey() for stage in _WORKER.stages]
+
+
+def _process_chunk(chunk: list[Source], finish: Finisher[T]) -> list[T]:
+    assert _WORKER is not None, "worker used before _init_worker"
+    loaded = [load(source) for source in chunk]
+    return [finish(doc, _WORKER._process_any(doc)) for doc in loaded]
 
 
 def clean_text(text: str, *, stages: Sequence[str] | None = None, config_path: Path | None = None) -> DocumentResult:

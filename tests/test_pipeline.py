@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from cleaner.config import PipelineConfig
 from cleaner.errors import DocumentError
-from cleaner.inputs import InputFailure
+from cleaner.inputs import InputFailure, iter_sources
 from cleaner.model import Document
 from cleaner.pipeline import Pipeline
 from cleaner.stages.base import Stage, StageConfig, StageResult
@@ -38,6 +40,31 @@ class DropFirstLine(Stage):
             raise DocumentError(msg)
         end = text.find("\n") + 1
         return StageResult(changes=[Change(0, end, "", "drop", "first line")] if end else [], metadata={"dropped": 1})
+
+
+class CountRunWords(Stage):
+    """Unit-test stage: surveys the words of the run and reports their total on every document."""
+
+    name: ClassVar[str] = "test-count"
+    order: ClassVar[int] = 3
+    needs_survey: ClassVar[bool] = True
+
+    def __init__(self, config: StageConfig | None = None) -> None:
+        super().__init__(config)
+        self.words = 0
+
+    def survey(self, text: str) -> None:
+        self.words += len(text.split())
+
+    def take_survey(self) -> int:
+        gathered, self.words = self.words, 0
+        return gathered
+
+    def merge_survey(self, gathered: int) -> None:
+        self.words += gathered
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        return StageResult(stats=Counter(run_words=self.words))
 
 
 def pipeline() -> Pipeline:
@@ -76,6 +103,19 @@ def test_jobs_give_identical_output(jobs: int) -> None:
     serial = [r.model_dump() for r in pipeline().run(docs(), jobs=1)]
     parallel = [r.model_dump() for r in pipeline().run(docs(), jobs=jobs)]
     assert parallel == serial
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_survey_in_workers_adds_up_to_the_serial_survey(tmp_path: Path, jobs: int) -> None:
+    for number in range(40):  # more than one survey chunk per worker
+        (tmp_path / f"doc{number:02}.txt").write_text(f"word {number} " * (number + 1), encoding="utf-8")
+    expected = sum(2 * (n + 1) for n in range(40))
+    pipe = Pipeline(config=PipelineConfig(stages=(), settings={}))
+    pipe.stages = [CountRunWords(StageConfig())]
+    pipe.survey_sources(iter_sources([str(tmp_path)]), jobs=jobs)
+    results = list(pipe.run(iter_sources([str(tmp_path)]), jobs=jobs))
+    assert [r.id for r in results] == [f"doc{n:02}" for n in range(40)]
+    assert {r.stats["test-count"]["run_words"] for r in results} == {expected}
 
 
 def test_a_bug_in_a_stage_fails_only_that_document() -> None:

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import yaml
 
-from cleaner.config import line_of
+from cleaner.config import line_of, parse_yaml
 from cleaner.errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_.-]*$")
@@ -263,8 +263,7 @@ def load_pack(path: Path) -> RulePack:
     """Read and check one pack file; any problem is a ConfigError with file and line."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data, node = parse_yaml(text)
     except OSError as exc:
         msg = f"cannot read rule pack {path}: {exc.strerror}"
         raise ConfigError(msg) from None

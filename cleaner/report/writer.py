@@ -3,17 +3,22 @@
 Results arrive one at a time and are written as they come; ``report.json`` and
 ``report.html`` are assembled in temporary files and renamed into place at the end, so a
 crashed run never leaves a half report behind, and memory holds only the totals.
+
+Two halves, so that worker processes do most of the work: :class:`DocumentWriter` writes
+one document's ``<id>.txt`` and ``<id>.diff`` wherever the document was processed and
+renders its parts of the reports; :class:`RunWriter`, in the main process, adds those parts
+up in order.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import shutil
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
@@ -41,24 +46,53 @@ def unified_diff(doc_id: str, before: str, after: str) -> str:
 
 
 @dataclass(frozen=True)
-class RenderedDocument:
-    """One result with its report pieces already rendered (this can happen in a worker)."""
+class Outcome:
+    """What the main process needs of one written document: progress, failures and totals."""
 
-    result: DocumentResult
-    json: str
-    html: str
-    diff: str
+    id: str
+    source: str
+    error: str | None
+    changed: bool
+    stats: dict[str, dict[str, int]]
+
+    @property
+    def failed(self) -> bool:
+        """Whether the document could not be processed."""
+        return self.error is not None
 
 
-def render_result(result: DocumentResult, input_text: str) -> RenderedDocument:
-    """Render what the writer needs of one result; pure, so workers can do it in parallel."""
-    diff = "" if result.failed else unified_diff(result.id, input_text, result.text)
-    return RenderedDocument(result, result.model_dump_json(), render_document(result, input_text), diff)
+@dataclass(frozen=True)
+class WrittenDocument:
+    """One document with its files written and its parts of the reports rendered."""
+
+    outcome: Outcome
+    json: bytes  # UTF-8, encoded where the document was processed
+    html: bytes
 
 
-def render_document_result(doc: Document | InputFailure, result: DocumentResult) -> RenderedDocument:
-    """:func:`render_result` in the shape :meth:`cleaner.pipeline.Pipeline.map` calls it."""
-    return render_result(result, doc.text if isinstance(doc, Document) else "")
+@dataclass(frozen=True)
+class DocumentWriter:
+    """Writes one document's files into ``out_dir``; picklable, so workers can run it.
+
+    Called as ``writer(doc, result)``, the shape :meth:`cleaner.pipeline.Pipeline.map` wants.
+    The file name is :func:`~cleaner.inputs.output_name` of the id, which the inputs of a
+    run keep unique.
+    """
+
+    out_dir: Path
+
+    def __call__(self, doc: Document | InputFailure, result: DocumentResult) -> WrittenDocument:
+        input_text = doc.text if isinstance(doc, Document) else ""
+        if not result.failed:
+            # Not flushed to disk one by one (too slow for a corpus); each file is still
+            # renamed into place whole, and report.json, written last, is flushed.
+            name = output_name(result.id)
+            write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
+            diff = unified_diff(result.id, input_text, result.text)
+            write_atomic(self.out_dir / f"{name}.diff", diff, durable=False)
+        outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
+        html = render_document(result, input_text).encode("utf-8")
+        return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html)
 
 
 class RunWriter:
@@ -67,52 +101,40 @@ class RunWriter:
     def __init__(self, out_dir: Path, stages: list[str]) -> None:
         self.out_dir = out_dir
         self.summary = Summary(stages=stages)
-        self._names: Counter[str] = Counter()
         out_dir.mkdir(parents=True, exist_ok=True)
         self._json = self._spool()
         self._html = self._spool()
-        self._json.write('{"documents": [')
+        self._json.write(b'{"documents": [')
 
-    def _spool(self) -> TextIO:
-        return tempfile.TemporaryFile("w+", encoding="utf-8", dir=self.out_dir, prefix=".spool.")
+    def _spool(self) -> BinaryIO:
+        return tempfile.TemporaryFile("w+b", dir=self.out_dir, prefix=".spool.")
 
     def add(self, result: DocumentResult, input_text: str) -> None:
-        """Record one result; write its cleaned text and diff unless it failed."""
-        self.add_rendered(render_result(result, input_text))
+        """Write one result's cleaned text and diff (unless it failed) and record it."""
+        doc = Document(id=result.id, source=result.source, text=input_text)
+        self.add_written(DocumentWriter(self.out_dir)(doc, result))
 
-    def add_rendered(self, rendered: RenderedDocument) -> None:
-        """Record one result rendered by :func:`render_result`."""
-        result = rendered.result
-        self._count(result)
-        if not result.failed:
-            # Not flushed to disk one by one (too slow for a corpus); each file is still
-            # renamed into place whole, and report.json, written last, is flushed.
-            name = self._file_name(result.id)
-            write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
-            write_atomic(self.out_dir / f"{name}.diff", rendered.diff, durable=False)
+    def add_written(self, written: WrittenDocument) -> None:
+        """Record one document that a :class:`DocumentWriter` wrote, in run order."""
+        self._count(written.outcome)
         if self.summary.documents > 1:
-            self._json.write(",")
-        self._json.write("\n" + rendered.json)
-        self._html.write(rendered.html)
+            self._json.write(b",")
+        self._json.write(b"\n" + written.json)
+        self._html.write(written.html)
 
-    def _file_name(self, doc_id: str) -> str:
-        name = output_name(doc_id)
-        self._names[name] += 1
-        return name if self._names[name] == 1 else f"{name}~{self._names[name]}"
-
-    def _count(self, result: DocumentResult) -> None:
+    def _count(self, outcome: Outcome) -> None:
         summary = self.summary
         summary.documents += 1
-        summary.failed += result.failed
-        summary.changed += bool(result.edits)
-        for stage, counters in result.stats.items():
+        summary.failed += outcome.failed
+        summary.changed += outcome.changed
+        for stage, counters in outcome.stats.items():
             totals = summary.stats.setdefault(stage, {})
             for key, value in counters.items():
                 totals[key] = totals.get(key, 0) + value
 
     def close(self) -> Summary:
         """Write ``report.json``, ``report.schema.json`` and ``report.html``; return the totals."""
-        self._json.write("\n],\n" + f'"summary": {self.summary.model_dump_json()}' + "}\n")
+        self._json.write(f'\n],\n"summary": {self.summary.model_dump_json()}}}\n'.encode())
         with atomic_writer(self.out_dir / "report.json") as handle:
             _copy(self._json, handle)
         schema = json.dumps(Report.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -131,7 +153,9 @@ class RunWriter:
         self._html.close()
 
 
-def _copy(spool: TextIO, target: TextIO) -> None:
+def _copy(spool: BinaryIO, target: TextIO) -> None:
+    """Append the UTF-8 bytes of ``spool`` to the text file ``target``."""
+    target.flush()
     spool.seek(0)
-    while block := spool.read(1 << 20):
-        target.write(block)
+    shutil.copyfileobj(spool, target.buffer, 1 << 20)
+    target.buffer.flush()

@@ -10,7 +10,8 @@ Life cycle, for one run of the pipeline:
 1. ``Stage(config)`` in the main process.
 2. ``survey(text)`` for every input document, if the stage sets ``needs_survey`` (corpus
    statistics such as lines repeated across documents). Not called when the input is a
-   one-shot stream.
+   one-shot stream. With worker processes each surveys part of the corpus and hands its
+   counts over with ``take_survey()``; the main process adds them up with ``merge_survey``.
 3. ``start_run()`` once in the main process (start a server, say). The stage object is then
    copied into the worker processes, so what these two steps leave on it must pickle.
 4. ``process(text, doc)`` for every document, in whichever process.
@@ -59,6 +60,13 @@ class Stage(ABC):
 
     def survey(self, text: str) -> None:  # noqa: B027 - optional hook, empty on purpose
         """See one raw input document before the run (only if ``needs_survey``)."""
+
+    def take_survey(self) -> Any:
+        """Hand over what :meth:`survey` gathered and forget it (to merge across processes)."""
+        return None
+
+    def merge_survey(self, gathered: Any) -> None:  # noqa: B027 - optional hook, empty on purpose
+        """Add what :meth:`take_survey` handed over in another process."""
 
     def start_run(self) -> None:  # noqa: B027 - optional hook, empty on purpose
         """Acquire what the whole run shares (in the main process)."""

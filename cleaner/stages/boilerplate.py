@@ -227,6 +227,18 @@ class BoilerplateStage(Stage):
         seen = {self.line_key(line) for line in text.split("\n") if line.strip() and len(line.split()) <= limit}
         self.line_docs.update(seen)
 
+    def take_survey(self) -> tuple[int, Counter[bytes]]:
+        """The documents surveyed and the line counts, handed over and forgotten."""
+        gathered = (self.documents_surveyed, self.line_docs)
+        self.documents_surveyed, self.line_docs = 0, Counter()
+        return gathered
+
+    def merge_survey(self, gathered: tuple[int, Counter[bytes]]) -> None:
+        """Add the counts of documents surveyed in another process."""
+        documents, line_docs = gathered
+        self.documents_surveyed += documents
+        self.line_docs.update(line_docs)
+
     def process(self, text: str, doc: Document) -> StageResult:
         """Find the metadata prefixes and the lines to drop; see the module docstring for the order."""
         lines = split_lines(text)

@@ -196,6 +196,18 @@ class GrammarStage(Stage):
         self._names.update(capitalised_words(text))
         self._surveyed = True
 
+    def take_survey(self) -> tuple[bool, Counter[str]]:
+        """Whether anything was surveyed, and the name counts; handed over and forgotten."""
+        gathered = (self._surveyed, self._names)
+        self._surveyed, self._names = False, Counter()
+        return gathered
+
+    def merge_survey(self, gathered: tuple[bool, Counter[str]]) -> None:
+        """Add the name counts of documents surveyed in another process."""
+        surveyed, names = gathered
+        self._surveyed |= surveyed
+        self._names.update(names)
+
     def use_client(self, client: Checker, version: str = "test") -> None:
         """Check with ``client`` instead of a LanguageTool server, in this process only: for tests."""
         self._fixed_client, self._url, self._version = client, "fake://", version

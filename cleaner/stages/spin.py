@@ -160,6 +160,15 @@ class SpinStage(Stage):
         """Count names over the whole run, so a spelling can be checked against other documents."""
         self.run_names.update(engine.name_counts(text))
 
+    def take_survey(self) -> Counter[str]:
+        """The name counts, handed over and forgotten."""
+        gathered, self.run_names = self.run_names, Counter()
+        return gathered
+
+    def merge_survey(self, gathered: Counter[str]) -> None:
+        """Add the name counts of documents surveyed in another process."""
+        self.run_names.update(gathered)
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_resources"] = None

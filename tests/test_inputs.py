@@ -1,0 +1,41 @@
+"""Reading the inputs of a run: lazy text files, JSONL, unique names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cleaner.inputs import InputFailure, TextFile, iter_documents, iter_sources, load, output_name
+from cleaner.model import Document
+
+
+def test_text_files_are_listed_unread_and_loaded_on_demand(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_bytes("“café” au lait\n".encode("cp1252"))
+    (tmp_path / "a.txt").write_text("first\n", encoding="utf-8")
+    sources = list(iter_sources([str(tmp_path)]))
+    assert sources == [TextFile("a", tmp_path / "a.txt"), TextFile("b", tmp_path / "b.txt")]
+    loaded = load(sources[1])
+    assert isinstance(loaded, Document)
+    assert loaded.text == "“café” au lait\n"
+    assert loaded.metadata == {"encoding": "cp1252"}
+
+
+def test_a_file_gone_before_it_is_read_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "gone.txt"
+    path.write_text("text\n", encoding="utf-8")
+    [source] = iter_sources([str(path)])
+    path.unlink()
+    failure = load(source)
+    assert isinstance(failure, InputFailure)
+    assert failure.id == "gone"
+    assert "cannot read the file" in failure.reason
+
+
+def test_ids_are_unique_as_file_names(tmp_path: Path) -> None:
+    records = [{"id": "a/b", "text": "one"}, {"id": "a_b", "text": "two"}, {"id": "a/b", "text": "three"}]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "a_b.txt").write_text("four\n", encoding="utf-8")
+    docs = list(iter_documents([str(tmp_path / "docs.jsonl"), str(tmp_path / "a_b.txt")]))
+    assert [d.id for d in docs] == ["a/b", "a_b~2", "a/b~3", "a_b~4"]
+    assert len({output_name(d.id) for d in docs}) == len(docs)
+    assert [d.text for d in docs if isinstance(d, Document)] == ["one", "two", "three", "four\n"]
