@@ -106,6 +106,25 @@ def test_jobs_two_writes_the_same_as_jobs_one(tmp_path: Path) -> None:
         assert (tmp_path / "2" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
+def test_jobs_count_lines_repeated_across_the_whole_run(tmp_path: Path) -> None:
+    """A line in three documents far apart (surveyed by different workers) goes in each, as with one job."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shared = {0, 20, 39}  # in different survey chunks
+    for number in range(40):
+        town = "".join(chr(ord("a") + (number // 26**i) % 26) for i in range(3)).title()  # unique per document
+        body = f"Council members met in {town} and agreed to review the budget again next spring.\n"
+        footer = "Riverside Courier evening edition\n" if number in shared else ""
+        (corpus / f"doc{number:02}.txt").write_text(body + footer, encoding="utf-8")
+    for jobs in ("1", "2"):
+        assert cleaner("run", corpus, "--out", tmp_path / jobs, "--jobs", jobs, "--stages", STAGES).returncode == 0
+    for path in (tmp_path / "1").glob("*"):
+        assert (tmp_path / "2" / path.name).read_bytes() == path.read_bytes(), path.name
+    report = Report.model_validate_json((tmp_path / "2" / "report.json").read_text(encoding="utf-8"))
+    dropped = {d.id for d in report.documents if any(e.rule == "corpus.repeated-line" for e in d.edits)}
+    assert dropped == {f"doc{n:02}" for n in shared}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
