@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cleaner import cli
 from cleaner.model import Report
+from cleaner.report import writer
 from cleaner.trace import apply_edits, revert_edits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,3 +150,30 @@ def test_bad_config_exits_2_naming_file_and_line(tmp_path: Path) -> None:
     result = cleaner("run", SEEDS, "--out", tmp_path / "out", "--config", config)
     assert result.returncode == 2
     assert f"{config}:2" in result.stderr.decode()
+
+
+def test_an_output_folder_that_cannot_be_made_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    result = cleaner("run", SEEDS, "--out", tmp_path / "file" / "out", "--stages", STAGES)
+    assert result.returncode == 2
+    assert "cannot create the output folder" in result.stderr.decode()
+
+
+def test_a_full_disk_stops_the_run_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    written: list[Path] = []
+
+    def fill_up(path: Path, text: str, durable: bool = True) -> None:
+        if len(written) == 4:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(path)
+        path.write_text(text, encoding="utf-8")
+
+    monkeypatch.setattr(writer, "write_atomic", fill_up)
+    code = cli.main(["run", str(SEEDS), "--out", str(tmp_path / "out"), "--stages", STAGES, "--quiet"])
+    assert code == 1
+    assert "cannot write the outputs" in capsys.readouterr().err
+    assert all(path.exists() for path in written), "what was written before stays"
+    assert not (tmp_path / "out" / "report.json").exists(), "no half report"
+    assert not list((tmp_path / "out").glob(".*")), "temporary files left behind"
