@@ -12,6 +12,7 @@ import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -19,7 +20,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from cleaner.config import PipelineConfig, load_config
-from cleaner.errors import DocumentError
+from cleaner.errors import DocumentError, FatalError
 from cleaner.inputs import InputFailure, Source, load
 from cleaner.model import Document, DocumentResult
 from cleaner.registry import stage_class
@@ -177,12 +178,16 @@ def _chunked(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
 def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flight: int) -> Iterator[R]:
     """``task`` over ``items`` in ``pool``, results in order, at most ``in_flight`` submitted ahead."""
     pending: deque[Future[R]] = deque()
-    for item in items:
-        pending.append(pool.submit(task, item))
-        if len(pending) >= in_flight:
+    try:
+        for item in items:
+            pending.append(pool.submit(task, item))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        msg = "a worker process stopped unexpectedly (killed, or out of memory?): try fewer --jobs"
+        raise FatalError(msg) from exc
 
 
 _WORKER: Pipeline | None = None

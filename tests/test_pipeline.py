@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import ClassVar
 import pytest
 
 from cleaner.config import PipelineConfig
-from cleaner.errors import DocumentError
+from cleaner.errors import DocumentError, FatalError
 from cleaner.inputs import InputFailure, iter_sources
 from cleaner.model import Document
 from cleaner.pipeline import Pipeline
@@ -129,3 +130,23 @@ def test_a_bug_in_a_stage_fails_only_that_document() -> None:
     assert result.error is not None
     assert "internal error" in result.error
     assert "ZeroDivisionError" in result.error
+
+
+class DieInWorker(Stage):
+    """Unit-test stage: the worker process dies on the document named 'kill'."""
+
+    name: ClassVar[str] = "test-die"
+    order: ClassVar[int] = 4
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        if doc.id == "kill":
+            os._exit(3)
+        return StageResult()
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_fatal_error() -> None:
+    pipe = Pipeline(config=PipelineConfig(stages=(), settings={}))
+    pipe.stages = [DieInWorker(StageConfig())]
+    docs = [Document(id=name, source="-", text="x") for name in ("a", "kill", "b")]
+    with pytest.raises(FatalError, match="worker process stopped"):
+        list(pipe.run(docs, jobs=2))
