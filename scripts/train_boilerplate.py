@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.eval_boilerplate import DATA, SOURCES, clean_all, load, score
 from cleaner.boilerplate.classifier import LineClassifier
-from cleaner.boilerplate.features import NAMES, WORD, document_features
+from cleaner.boilerplate.features import NAMES, document_features
+from cleaner.boilerplate.lines import WORD
 from cleaner.boilerplate.sequence import SEQUENCE_NAMES, sequence_features
 from cleaner.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 

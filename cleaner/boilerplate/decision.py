@@ -12,7 +12,8 @@ from collections.abc import Callable, Collection
 from typing import NamedTuple
 
 from cleaner.boilerplate.classifier import LineClassifier
-from cleaner.boilerplate.features import NAMES, LineShape, document_features, shape_of
+from cleaner.boilerplate.features import NAMES, document_features
+from cleaner.boilerplate.lines import LineShape, shape_of
 from cleaner.boilerplate.rules import Drops
 from cleaner.boilerplate.sequence import sequence_features
 

@@ -49,7 +49,7 @@ from pydantic import Field
 
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
 from cleaner.boilerplate.decision import Trim, classify_lines, leading_non_prose
-from cleaner.boilerplate.features import LineMemo, normalise, shape_of
+from cleaner.boilerplate.lines import LineMemo, normalise, shape_of
 from cleaner.boilerplate.rules import (
     Drops,
     any_of,
