@@ -77,15 +77,10 @@ def iter_sources(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iter
     document whose name is taken gets ``~2``, ``~3``... ``stdin_data`` lets a caller that
     needs two passes read standard input once.
     """
-    seen: dict[str, int] = {}
+    taken: dict[str, int] = {}  # file name -> the first ~N to try for a later document wanting it
     for item in _files(inputs):
         for source in _sources(item, stdin_data):
-            name = output_name(source.id)
-            count = seen.get(name, 0) + 1
-            seen[name] = count
-            if count > 1:
-                source = _renamed(source, f"{source.id}~{count}")
-            yield source
+            yield _unique(source, taken)
 
 
 def iter_documents(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Document | InputFailure]:
@@ -103,6 +98,23 @@ def load(source: Source) -> Document | InputFailure:
     except OSError as exc:
         return InputFailure(id=source.id, source=str(path), reason=f"cannot read the file: {exc.strerror}")
     return _decoded(source.id, str(path), data)
+
+
+def _unique(source: Source, taken: dict[str, int]) -> Source:
+    """``source``, renamed ``<id>~N`` if its file name is in ``taken``; adds the name it gets there.
+
+    The ``~N`` name is checked too: ``a~2`` is the file ``a_2``, which may be taken already.
+    """
+    name = output_name(source.id)
+    if name in taken:
+        number = taken[name]
+        while output_name(f"{source.id}~{number}") in taken:
+            number += 1
+        taken[name] = number + 1
+        source = _renamed(source, f"{source.id}~{number}")
+        name = output_name(source.id)
+    taken[name] = 2
+    return source
 
 
 def _renamed(source: Source, new_id: str) -> Source:

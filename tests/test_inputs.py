@@ -39,3 +39,19 @@ def test_ids_are_unique_as_file_names(tmp_path: Path) -> None:
     assert [d.id for d in docs] == ["a/b", "a_b~2", "a/b~3", "a_b~4"]
     assert len({output_name(d.id) for d in docs}) == len(docs)
     assert [d.text for d in docs if isinstance(d, Document)] == ["one", "two", "three", "four\n"]
+
+
+def test_a_renamed_id_never_takes_the_file_name_of_another_document(tmp_path: Path) -> None:
+    # "a~2" is written as a_2.txt: the later document whose own id is a_2 must not overwrite it
+    records = [{"id": "a", "text": "one"}, {"id": "a", "text": "two"}, {"id": "a_2", "text": "three"}]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    docs = list(iter_documents([str(tmp_path / "docs.jsonl")]))
+    assert [d.id for d in docs] == ["a", "a~2", "a_2~2"]
+    assert len({output_name(d.id) for d in docs}) == len(docs)
+
+
+def test_a_name_taken_first_pushes_a_renamed_id_to_the_next_number(tmp_path: Path) -> None:
+    records = [{"id": "a_2", "text": "one"}, {"id": "a", "text": "two"}, {"id": "a", "text": "three"}]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    docs = list(iter_documents([str(tmp_path / "docs.jsonl")]))
+    assert [d.id for d in docs] == ["a_2", "a", "a~3"]
