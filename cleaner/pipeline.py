@@ -70,7 +70,7 @@ class Pipeline:
         if jobs <= 1:
             self.survey(doc.text for doc in map(load, sources) if isinstance(doc, Document))
             return
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_survey_worker, initargs=(self,)) as pool:
             for gathered in _bounded(pool, _survey_chunk, _chunked(sources, SURVEY_CHUNK), 4 * jobs):
                 for stage, part in zip(self.stages, gathered, strict=True):
                     stage.merge_survey(part)
@@ -196,6 +196,13 @@ _WORKER: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _WORKER  # one pipeline per worker process, set once by the pool
     _WORKER = pipeline
+
+
+def _init_survey_worker(pipeline: Pipeline) -> None:
+    """:func:`_init_worker`, less the survey counts the copy came with: the main process has them."""
+    _init_worker(pipeline)
+    for stage in pipeline.stages:
+        stage.take_survey()
 
 
 def _survey_chunk(chunk: list[Source]) -> list[Any]:

@@ -150,3 +150,17 @@ def test_a_worker_that_dies_stops_the_run_with_a_fatal_error() -> None:
     docs = [Document(id=name, source="-", text="x") for name in ("a", "kill", "b")]
     with pytest.raises(FatalError, match="worker process stopped"):
         list(pipe.run(docs, jobs=2))
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_a_second_survey_adds_the_same_counts_whatever_jobs_is(tmp_path: Path, jobs: int) -> None:
+    for number in range(40):
+        (tmp_path / f"doc{number:02}.txt").write_text("one two\n", encoding="utf-8")
+    pipe = Pipeline(config=PipelineConfig(stages=(), settings={}))
+    stage = CountRunWords(StageConfig())
+    pipe.stages = [stage]
+    pipe.survey_sources(iter_sources([str(tmp_path)]), jobs=jobs)
+    assert stage.words == 80
+    # the workers of the second survey start as copies of this pipeline: they must not hand back its counts
+    pipe.survey_sources(iter_sources([str(tmp_path)]), jobs=jobs)
+    assert stage.words == 160
