@@ -11,6 +11,7 @@ processes read and decode in parallel. :func:`iter_documents` reads as it goes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -26,6 +27,9 @@ STDIN = "-"
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+# File systems allow 255 bytes a name; <name>.diff and its temporary file (.<name>.diff.XXXXXXXX.tmp)
+# must fit, and ids are often URLs or titles in scripts of several bytes a letter.
+MAX_NAME_BYTES = 160
 
 
 @dataclass(frozen=True)
@@ -180,5 +184,16 @@ def output_name(doc_id: str) -> str:
     '000_1d58'
     >>> output_name("../etc/passwd")
     '_etc_passwd'
+
+    A name longer than :data:`MAX_NAME_BYTES` is cut, and a hash of the whole id keeps it apart:
+
+    >>> name = output_name("https://example.com/" + "slug-" * 40)
+    >>> len(name), name[:24], name[-13:]
+    (160, 'https_example.com_slug-s', '_844729cf45d2')
     """
-    return _UNSAFE_NAME.sub("_", doc_id).lstrip(".") or "document"
+    name = _UNSAFE_NAME.sub("_", doc_id).lstrip(".") or "document"
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:12]
+    head = name.encode("utf-8")[: MAX_NAME_BYTES - len(digest) - 1].decode("utf-8", errors="ignore")
+    return f"{head}_{digest}"

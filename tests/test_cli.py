@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import cli
+from cleaner.inputs import output_name
 from cleaner.model import Report
 from cleaner.report import writer
 from cleaner.trace import apply_edits, revert_edits
@@ -177,3 +178,15 @@ def test_a_full_disk_stops_the_run_with_a_message(
     assert all(path.exists() for path in written), "what was written before stays"
     assert not (tmp_path / "out" / "report.json").exists(), "no half report"
     assert not list((tmp_path / "out").glob(".*")), "temporary files left behind"
+
+
+def test_a_document_whose_id_is_a_long_url_is_written(tmp_path: Path) -> None:
+    url = "https://news.example.com/2024/05/" + "a-very-long-slug-" * 20
+    records = [{"id": url, "text": "A plain sentence.\n"}, {"id": "after", "text": "Another one.\n"}]
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = cleaner("run", docs, "--out", tmp_path / "out", "--stages", STAGES, "--jobs", "2")
+    assert result.returncode == 0, result.stderr.decode()
+    report = Report.model_validate_json((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [d.id for d in report.documents] == [url, "after"]
+    assert (tmp_path / "out" / f"{output_name(url)}.txt").read_text(encoding="utf-8") == "A plain sentence.\n"

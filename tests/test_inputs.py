@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cleaner.inputs import InputFailure, TextFile, iter_documents, iter_sources, load, output_name
+from cleaner.inputs import MAX_NAME_BYTES, InputFailure, TextFile, iter_documents, iter_sources, load, output_name
 from cleaner.model import Document
 
 
@@ -55,3 +55,11 @@ def test_a_name_taken_first_pushes_a_renamed_id_to_the_next_number(tmp_path: Pat
     (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     docs = list(iter_documents([str(tmp_path / "docs.jsonl")]))
     assert [d.id for d in docs] == ["a_2", "a", "a~3"]
+
+
+def test_a_long_id_gets_a_short_file_name_of_its_own() -> None:
+    url = "https://news.example.com/2024/05/" + "a-very-long-slug-" * 20
+    names = [output_name(url + "1"), output_name(url + "2"), output_name("新闻" * 100)]
+    assert all(len(name.encode("utf-8")) <= MAX_NAME_BYTES for name in names)
+    assert names[0] != names[1], "ids that differ only past the cut keep different names"
+    assert names[0].startswith("https_news.example.com_2024_05_a-very-long-slug-")
