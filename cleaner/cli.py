@@ -116,11 +116,7 @@ def _run(args: argparse.Namespace) -> int:
                 writer.add_written(written)
                 advance(written.outcome)
         summary = writer.close()
-    except OSError as exc:  # reading inputs fails per document; what gets here is writing the outputs
-        writer.discard()
-        msg = f"cannot write the outputs in {args.out}: {exc.strerror or exc} (free space, or choose another --out)"
-        raise FatalError(msg) from None
-    except BaseException:  # a stage error, Ctrl-C: the spooled reports go, written texts stay
+    except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
         writer.discard()
         raise
     if not args.quiet:

@@ -4,6 +4,9 @@ Results arrive one at a time and are written as they come; ``report.json`` and
 ``report.html`` are assembled in temporary files and renamed into place at the end, so a
 crashed run never leaves a half report behind, and memory holds only the totals.
 
+A file that cannot be written (disk full) is a :class:`~cleaner.errors.FatalError` naming
+the folder: the run cannot go on without its outputs.
+
 Two halves, so that worker processes do most of the work: :class:`DocumentWriter` writes
 one document's ``<id>.txt`` and ``<id>.diff`` wherever the document was processed and
 renders its parts of the reports; :class:`RunWriter`, in the main process, adds those parts
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from cleaner.errors import FatalError
 from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
 from cleaner.report.files import atomic_writer, write_atomic
@@ -87,9 +91,12 @@ class DocumentWriter:
             # Not flushed to disk one by one (too slow for a corpus); each file is still
             # renamed into place whole, and report.json, written last, is flushed.
             name = output_name(result.id)
-            write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
             diff = unified_diff(result.id, input_text, result.text)
-            write_atomic(self.out_dir / f"{name}.diff", diff, durable=False)
+            try:
+                write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
+                write_atomic(self.out_dir / f"{name}.diff", diff, durable=False)
+            except OSError as exc:
+                raise _cannot_write(self.out_dir, exc) from None
         outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
         html = render_document(result, input_text).encode("utf-8")
         return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html)
@@ -117,10 +124,13 @@ class RunWriter:
     def add_written(self, written: WrittenDocument) -> None:
         """Record one document that a :class:`DocumentWriter` wrote, in run order."""
         self._count(written.outcome)
-        if self.summary.documents > 1:
-            self._json.write(b",")
-        self._json.write(b"\n" + written.json)
-        self._html.write(written.html)
+        try:
+            if self.summary.documents > 1:
+                self._json.write(b",")
+            self._json.write(b"\n" + written.json)
+            self._html.write(written.html)
+        except OSError as exc:
+            raise _cannot_write(self.out_dir, exc) from None
 
     def _count(self, outcome: Outcome) -> None:
         summary = self.summary
@@ -134,6 +144,14 @@ class RunWriter:
 
     def close(self) -> Summary:
         """Write ``report.json``, ``report.schema.json`` and ``report.html``; return the totals."""
+        try:
+            self._write_reports()
+        except OSError as exc:
+            raise _cannot_write(self.out_dir, exc) from None
+        self.discard()
+        return self.summary
+
+    def _write_reports(self) -> None:
         self._json.write(f'\n],\n"summary": {self.summary.model_dump_json()}}}\n'.encode())
         with atomic_writer(self.out_dir / "report.json") as handle:
             _copy(self._json, handle)
@@ -144,13 +162,16 @@ class RunWriter:
             handle.write(head)
             _copy(self._html, handle)
             handle.write(tail)
-        self.discard()
-        return self.summary
 
     def discard(self) -> None:
         """Drop the spooled reports (after :meth:`close`, or when the run is abandoned)."""
         self._json.close()
         self._html.close()
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> FatalError:
+    msg = f"cannot write the outputs in {out_dir}: {exc.strerror or exc} (free space, or choose another folder)"
+    return FatalError(msg)
 
 
 def _copy(spool: BinaryIO, target: TextIO) -> None:
