@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -175,8 +175,12 @@ def _chunked(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
         yield chunk
 
 
-def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flight: int) -> Iterator[R]:
-    """``task`` over ``items`` in ``pool``, results in order, at most ``in_flight`` submitted ahead."""
+def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flight: int) -> Generator[R, None, None]:
+    """``task`` over ``items`` in ``pool``, results in order, at most ``in_flight`` submitted ahead.
+
+    If the caller stops early (an error, Ctrl-C), the tasks not started yet are cancelled, so
+    the pool's shutdown waits only for those running.
+    """
     pending: deque[Future[R]] = deque()
     try:
         for item in items:
@@ -188,6 +192,9 @@ def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flig
     except BrokenProcessPool as exc:
         msg = "a worker process stopped unexpectedly (killed, or out of memory?): try fewer --jobs"
         raise FatalError(msg) from exc
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 _WORKER: Pipeline | None = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import pytest
 
@@ -14,7 +15,7 @@ from cleaner.config import PipelineConfig
 from cleaner.errors import DocumentError, FatalError
 from cleaner.inputs import InputFailure, iter_sources
 from cleaner.model import Document
-from cleaner.pipeline import Pipeline
+from cleaner.pipeline import Pipeline, _bounded
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.trace import Change, apply_edits, revert_edits
 
@@ -164,3 +165,31 @@ def test_a_second_survey_adds_the_same_counts_whatever_jobs_is(tmp_path: Path, j
     # the workers of the second survey start as copies of this pipeline: they must not hand back its counts
     pipe.survey_sources(iter_sources([str(tmp_path)]), jobs=jobs)
     assert stage.words == 160
+
+
+R = TypeVar("R")
+
+
+class FirstOnly(Executor):
+    """Unit-test executor: runs the first task at once and leaves the others queued, never started."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        future: Future[R] = Future()
+        if not self.futures:
+            future.set_result(fn(*args, **kwargs))
+        self.futures.append(future)
+        return future
+
+
+def test_a_run_stopped_early_cancels_the_tasks_queued_ahead() -> None:
+    # else the pool's shutdown runs them all first: minutes of spin after Ctrl-C or a full disk
+    pool = FirstOnly()
+    results = _bounded(pool, str, range(10), in_flight=4)
+    assert next(results) == "0"
+    results.close()  # the caller stops
+    queued = pool.futures[1:]
+    assert len(queued) == 3
+    assert all(future.cancelled() for future in queued)
