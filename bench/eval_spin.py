@@ -12,6 +12,9 @@ the others the *test* half, whose figures are the ones reported. ``--pages N`` (
 0 = all) limits each half. Each page is analysed once (LM included); every threshold of the
 table filters the same suspects. The report also counts where the substitutions are lost at
 the default threshold (:func:`miss_cause`) and lists the flags raised on the clean pages.
+
+``--budgets 4,15,1000`` instead writes bench/results/spin-budgets.md: the same pages and seed 000
+at each language-model budget (1000 = every suspect checked), every threshold, from one LM pass.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bench.common import ROOT, aeb_texts, machine, write_section
@@ -31,7 +35,7 @@ from bench.spinner import Spinner, Substitution
 from cleaner.model import Flag
 from cleaner.spin import scoring
 from cleaner.spin.candidates import is_content, sentences
-from cleaner.spin.engine import Detector, Suspect, settings_from, word_count
+from cleaner.spin.engine import Detector, Suspect, lm_checks, settings_from, word_count
 from cleaner.stages.spin import SpinConfig
 
 _TOKEN = re.compile(r"\w+")
@@ -88,16 +92,28 @@ def clean_rate(texts: list[str], all_flags: list[list[Flag]], threshold: float) 
     return 1000 * flags / max(1, words), flags, words
 
 
-def seed_report(detector: Detector, threshold: float) -> tuple[int, int, int, list[Flag]]:
+def seed_text() -> tuple[str, list[tuple[int, int]]]:
+    """Seed 000 and the spans of its hand-annotated spun words."""
     answers = json.loads(SEED_ANSWERS.read_text(encoding="utf-8"))["cases"]
     text = next((ROOT / "seeds").glob("000_*.txt")).read_text(encoding="utf-8")
     marks = []
     for case in answers:
         at = text.index(case["context"]) + case["context"].index(case["spun"])
         marks.append((at, at + len(case["spun"])))
-    flags = [f for f in detector.detect(text) if f.score >= threshold]
+    return text, marks
+
+
+def seed_hits(marks: list[tuple[int, int]], flags: list[Flag]) -> tuple[int, int]:
+    """Annotated spun words flagged, and flags elsewhere."""
     hit = sum(1 for s, e in marks if any(f.start < e and s < f.end for f in flags))
     elsewhere = sum(1 for f in flags if not any(f.start < e and s < f.end for s, e in marks))
+    return hit, elsewhere
+
+
+def seed_report(detector: Detector, threshold: float) -> tuple[int, int, int, list[Flag]]:
+    text, marks = seed_text()
+    flags = [f for f in detector.detect(text) if f.score >= threshold]
+    hit, elsewhere = seed_hits(marks, flags)
     return hit, len(marks), elsewhere, flags
 
 
@@ -143,8 +159,23 @@ def miss_cause(detector: Detector, text: str, sub: Substitution, suspects: dict[
     if suspect.lm_gains is None:
         return "LM budget spent before it"
     if sub.original.lower() not in {w.lower() for w, _, _ in suspect.candidates}:
-        return "LM-checked, original not among the scored candidates"
+        return "LM-checked, original not scored: " + candidate_loss(detector, suspect, sub.original.lower())
     return "LM-checked, original scored, below the threshold"
+
+
+def candidate_loss(detector: Detector, suspect: Suspect, original: str) -> str:
+    """Where an original the language model did not score was lost on the way to it."""
+    ranked = [w for _, w, _ in detector.ranked_candidates(suspect.words, suspect.token)]
+    if original not in ranked:
+        zipf = detector.zipf(original)
+        if zipf < detector.settings.min_candidate_zipf:
+            return f"not a candidate (rarer than Zipf {detector.settings.min_candidate_zipf:g})"
+        if zipf >= detector.candidates.max_zipf:
+            return f"not a candidate (as common as Zipf {detector.candidates.max_zipf:g})"
+        return "not a candidate (no thesaurus link in this inflection)"
+    if ranked.index(original) >= detector.settings.lm_shortlist_from:
+        return f"candidate ranked below the first {detector.settings.lm_shortlist_from} by trigram gain"
+    return f"in the shortlist, not among the {detector.settings.max_candidates} the LM picked to score"
 
 
 def miss_causes(
@@ -180,6 +211,123 @@ def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[
     return weights
 
 
+def analyses_by_budget(
+    detector: Detector, texts: list[str], budgets: Sequence[float]
+) -> tuple[dict[float, list[Analysis]], dict[float, float]]:
+    """Every text analysed at every LM budget, from two passes: one without the LM, one at the largest budget.
+
+    The model checks the suspects in :meth:`Detector.check_order` (computed before it looks
+    at any of them) and a check changes nothing but its own suspect, so the analysis at a
+    smaller budget is the large one with the suspects past its :func:`lm_checks` as the
+    pass without the LM left them. Also returns the seconds each budget would take: the
+    pass without the LM plus the LM pass's extra time in proportion to the checks made.
+    """
+    lm, settings = detector.lm, detector.settings
+    started = time.perf_counter()
+    detector.lm = None
+    plain = [detector.analyse(t) for t in texts]
+    plain_seconds = time.perf_counter() - started
+    detector.lm, detector.settings = lm, replace(settings, lm_budget=max(budgets))
+    started = time.perf_counter()
+    full = [detector.analyse(t) for t in texts]
+    lm_seconds = time.perf_counter() - started - plain_seconds
+    detector.settings = settings
+    analyses: dict[float, list[Analysis]] = {}
+    checks: dict[float, int] = {}
+    for budget in budgets:
+        analyses[budget], checks[budget] = [], 0
+        for text, (fingerprint_flags, before), (_, after) in zip(texts, plain, full, strict=True):
+            first = detector.check_order(before)[: lm_checks(budget, word_count(text))]
+            checked = {(s.token.start, s.token.end) for s in first}
+            done = {(s.token.start, s.token.end): s for s in after}
+            mixed = [done[k] if k in checked else s for s in before for k in [(s.token.start, s.token.end)]]
+            analyses[budget].append((fingerprint_flags, mixed))
+            checks[budget] += len(first)
+    most = max(1, checks[max(budgets)])
+    return analyses, {b: plain_seconds + lm_seconds * checks[b] / most for b in budgets}
+
+
+def best_recall(rows: list[dict[str, float]], precision: float) -> dict[str, float] | None:
+    """The row of highest recall whose precision is at least ``precision``.
+
+    >>> best_recall([{"precision": 0.9, "recall": 0.4}, {"precision": 0.8, "recall": 0.6}], 0.85)
+    {'precision': 0.9, 'recall': 0.4}
+    """
+    fit = [r for r in rows if r["precision"] >= precision]
+    return max(fit, key=lambda r: r["recall"]) if fit else None
+
+
+def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[str], pages: dict[str, str]) -> None:
+    """`--budgets`: accuracy and estimated speed of the stage at several LM budgets, from one LM pass."""
+    spinner = Spinner()
+    spun = [spin_page(spinner, p, pages[p]) for p in page_ids]
+    clean = [pages[p] for p in page_ids]
+    seed, marks = seed_text()
+    texts = [t for t, _ in spun] + clean + [seed]
+    analyses, seconds = analyses_by_budget(detector, texts, budgets)
+    words = sum(word_count(t) for t in texts)
+    threshold = detector.settings.threshold
+    grid = [round(0.3 + 0.05 * i, 2) for i in range(14)]
+    lines = _budget_header(detector, len(page_ids), sum(len(s) for _, s in spun))
+    causes_by_budget = {}
+    for budget in budgets:
+        spun_a, clean_a, seed_a = (
+            analyses[budget][: len(spun)],
+            analyses[budget][len(spun) : -1],
+            analyses[budget][-1],
+        )
+        rows = []
+        for t in grid:
+            spun_flags = [flags_of(detector, text, a, t) for (text, _), a in zip(spun, spun_a, strict=True)]
+            clean_flags = [flags_of(detector, text, a, t) for text, a in zip(clean, clean_a, strict=True)]
+            row = score_pages(spun, spun_flags, t) | {"threshold": t}
+            row["clean"] = clean_rate(clean, clean_flags, t)[0]
+            row["seed"] = seed_hits(marks, flags_of(detector, seed, seed_a, t))[0]
+            rows.append(row)
+        label = f"{budget:g}"
+        speed = f"{words / seconds[budget]:.0f}"
+        for row in rows:
+            if row["threshold"] in THRESHOLDS:
+                lines.append(
+                    f"| {label} | {speed} | {row['threshold']} | {row['precision']:.3f} | {row['recall']:.3f} "
+                    f"| {row['tp']:.0f} | {row['fp']:.0f} | {row['clean']:.2f} | {row['seed']:.0f} of {len(marks)} |"
+                )
+        best = best_recall(rows, 0.85)
+        causes_by_budget[label] = (best, miss_causes(detector, spun, spun_a), speed)
+    lines += ["", "Highest recall with precision >= 0.85 (thresholds 0.30-0.95 in steps of 0.05), and where the", ""]
+    lines += [f"substitutions end at the default threshold {threshold}:", ""]
+    for label, (best, causes, speed) in causes_by_budget.items():
+        reached = (
+            f"R {best['recall']:.3f} at P {best['precision']:.3f} (threshold {best['threshold']}, "
+            f"{best['clean']:.2f} clean flags/1000)"
+            if best
+            else "never"
+        )
+        shown = ", ".join(f"{cause} {count}" for cause, count in causes.most_common())
+        lines.append(f"- budget {label} ({speed} words/s): {reached}. {shown}")
+    write_section("spin-budgets", "\n".join(lines))
+
+
+def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
+    settings = detector.settings
+    return [
+        "## Spin stage: accuracy against the language-model budget",
+        "",
+        f"Measured by `bench/eval_spin.py --budgets` on {machine()}:",
+        f"the {pages} aeb-dev test pages of `make eval` ({subs} substitutions), the same pages unspun, and seed 000;",
+        f"{settings.lm_proposals} proposals per checked position, {settings.max_candidates} candidates scored, "
+        f"score weights as shipped, 1 LM thread.",
+        "One pass without the LM and one at the largest budget; a smaller budget's analysis is the large one with",
+        "the suspects past its checks left unchecked (the model checks them in a fixed order and a check touches",
+        "only its own suspect). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
+        "proportion to the checks a budget makes, over the words of all analysed texts (spun, clean and seed).",
+        "",
+        "| LM checks per 100 words | words/s (est.) | threshold | precision | recall | TP | FP "
+        "| clean flags /1000 words | seed 000 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fit", action="store_true", help="fit score weights on the fit half and print them")
@@ -189,6 +337,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-lm", action="store_true", help="prefilter and thesaurus only")
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
+    parser.add_argument(
+        "--budgets",
+        default=None,
+        help="comma-separated LM budgets (e.g. 15,30,60,1000): accuracy at each from one LM pass "
+        "(bench/results/spin-budgets.md) instead of the default report",
+    )
     args = parser.parse_args(argv)
 
     overrides: dict[str, float | int | bool] = {"use_lm": not args.no_lm, "threads": 1}
@@ -201,6 +355,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     detector = Detector.load(settings)
     pages = aeb_texts("ground-truth")
     fit_ids, test_ids = split_pages(pages, args.pages or None)
+    if args.budgets:
+        budget_report(detector, sorted(float(b) for b in args.budgets.split(",")), test_ids, pages)
+        return
     spinner = Spinner()
     if args.fit:
         weights = fit(detector, [spin_page(spinner, p, pages[p]) for p in fit_ids])

@@ -127,6 +127,11 @@ class CandidateSource:
         self._cache: dict[str, tuple[Candidate, ...]] = {}
 
     @property
+    def max_zipf(self) -> float:
+        """The Zipf frequency a candidate must stay below."""
+        return self._max_zipf
+
+    @property
     def exceptions(self) -> Exceptions:
         """The irregular forms the candidates are inflected with."""
         return self._exceptions

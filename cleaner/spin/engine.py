@@ -52,6 +52,7 @@ class Settings:
     prefilter_gain: float
     max_candidates: int
     lm_shortlist_from: int
+    lm_shortlist_trigram: float
     lm_proposals: int
     left_words: int
     right_words: int
@@ -76,6 +77,25 @@ def word_count(text: str) -> int:
     4
     """
     return sum(len(s.tokens) for s in sentences(text))
+
+
+def ranking_key(gain: float, bits: int) -> float:
+    """How a candidate ranks before the language model: its trigram gain (nats) plus
+    :data:`AGREEMENT_BONUS` per thesaurus beyond the first that links it to the word.
+
+    >>> ranking_key(1.5, 0b101), ranking_key(1.5, 0b001)
+    (3.5, 1.5)
+    """
+    return gain + AGREEMENT_BONUS * (bin(bits).count("1") - 1)
+
+
+def lm_checks(budget: float, words: int) -> int:
+    """How many positions the language model checks in a document of ``words`` words.
+
+    >>> lm_checks(15.0, 120), lm_checks(15.0, 3)
+    (18, 1)
+    """
+    return max(1, math.ceil(budget * words / 100))
 
 
 @dataclass
@@ -155,17 +175,24 @@ class Detector:
             for token in sentence.tokens:
                 if not is_content(token):
                     continue
-                options = self.candidates(token.lower)
-                if not options:
-                    continue
-                base = self.trigram.window(words, token.index, token.lower)
-                gains = [(self.trigram.window(words, token.index, c.word) - base, c.word, c.sources) for c in options]
-                gains.sort(key=lambda g: -(g[0] + AGREEMENT_BONUS * (bin(g[2]).count("1") - 1)))
-                if max(g[0] for g in gains) < self.settings.prefilter_gain:
+                gains = self.ranked_candidates(words, token)
+                if not gains or max(g[0] for g in gains) < self.settings.prefilter_gain:
                     continue
                 best = gains[: self.settings.lm_shortlist_from]
                 found.append(self._suspect(token, words, [(w, g, b) for g, w, b in best]))
         return found
+
+    def ranked_candidates(self, words: list[str], token: Token) -> list[tuple[float, str, int]]:
+        """Every thesaurus candidate of ``token`` as ``(trigram gain, word, source bits)``, ranked
+        by the gain plus :data:`AGREEMENT_BONUS` per extra source; the first
+        ``lm_shortlist_from`` of them are the suspect's candidates."""
+        options = self.candidates(token.lower)
+        if not options:
+            return []
+        base = self.trigram.window(words, token.index, token.lower)
+        gains = [(self.trigram.window(words, token.index, c.word) - base, c.word, c.sources) for c in options]
+        gains.sort(key=lambda g: -ranking_key(g[0], g[2]))
+        return gains
 
     def _suspect(self, token: Token, words: list[str], best: list[tuple[str, float, int]]) -> Suspect:
         top, gain, bits = best[0]
@@ -211,12 +238,16 @@ class Detector:
     def _check_with_lm(self, text: str, tokens: list[Token], suspects: list[Suspect]) -> None:
         if self.lm is None or not suspects:
             return
-        budget = max(1, math.ceil(self.settings.lm_budget * len(tokens) / 100))
-        # Entity suspects are few and need the model to decide, so they go first.
-        ranked = sorted(suspects, key=lambda s: (s.kind != "entity", -self._prefilter_score(s)))
+        budget = lm_checks(self.settings.lm_budget, len(tokens))
         position = {(t.start, t.end): i for i, t in enumerate(tokens)}
-        for suspect in ranked[:budget]:
+        for suspect in self.check_order(suspects)[:budget]:
             self._check_one(text, tokens, position[(suspect.token.start, suspect.token.end)], suspect)
+
+    def check_order(self, suspects: list[Suspect]) -> list[Suspect]:
+        """The order in which the language model checks the suspects (best prefilter score
+        first); the budget takes the first :func:`lm_checks` of them."""
+        # Entity suspects are few and need the model to decide, so they go first.
+        return sorted(suspects, key=lambda s: (s.kind != "entity", -self._prefilter_score(s)))
 
     def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect) -> None:
         """Score the word and its candidates (and the model's own proposals) in their window."""
@@ -230,11 +261,13 @@ class Detector:
         taken = {w for w, _, _ in proposed}
         options = proposed + [c for c in suspect.candidates if c[0] not in taken]
         alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in options]
+        weight = self.settings.lm_shortlist_trigram
         scores = self.lm.continuation_logprobs(
             left,
             [gap + a + right for a in alternatives],
             shortlist=self.settings.max_candidates,
             keep=1 + len(proposed),
+            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[len(proposed) :]],
         )
         original = scores[0]
         assert original is not None

@@ -26,12 +26,19 @@ class ContinuationScorer(Protocol):
     """What the stage needs of a language model."""
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
+        self,
+        left: str,
+        continuations: Sequence[str],
+        shortlist: int | None = None,
+        keep: int = 1,
+        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         """``log P(continuation | left)`` in nats for each continuation.
 
         With ``shortlist``, the first ``keep`` continuations and the ``shortlist`` others whose
         first token the model likes best after ``left`` are scored; the rest are ``None``.
+        ``prior`` (one figure per continuation after the first ``keep``, in nats) is added to
+        the first token's log-probability for that choice.
         """
         ...
 
@@ -243,14 +250,20 @@ class LlamaScorer:
         return totals
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
+        self,
+        left: str,
+        continuations: Sequence[str],
+        shortlist: int | None = None,
+        keep: int = 1,
+        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         """``log P(continuation | left)`` per continuation, the left context evaluated once.
 
         The shortlist costs nothing extra: the next-token distribution after ``left`` is
-        there anyway, so every candidate's first token is ranked by it before the few best
-        are scored in full (the model's own pick among the thesaurus candidates). The first
-        ``keep`` continuations are always scored.
+        there anyway, so every candidate's first token is ranked by it (plus its ``prior``:
+        what the caller knows of the right-hand side, which the first token cannot see)
+        before the few best are scored in full. The first ``keep`` continuations are always
+        scored.
         """
         import numpy as np
 
@@ -262,7 +275,9 @@ class LlamaScorer:
         left_row = self._left_row(prefix)
         chosen = list(range(len(tails)))
         if shortlist is not None and len(tails) > shortlist + keep:
-            first = np.asarray([left_row[t[0]] for t in tails[keep:]])
+            first = np.asarray([left_row[t[0]] for t in tails[keep:]], dtype=np.float64)
+            if prior is not None:
+                first += np.asarray(prior, dtype=np.float64)
             chosen = sorted(set(range(keep)) | {keep + int(i) for i in np.argsort(-first)[:shortlist]})
         results: list[float | None] = [None] * len(tails)
         for group in chunks(chosen, MAX_SEQUENCES - 1):

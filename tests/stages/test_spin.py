@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner.model import Document
-from cleaner.spin.engine import Detector, settings_from
+from cleaner.spin.engine import AGREEMENT_BONUS, Detector, lm_checks, ranking_key, settings_from, word_count
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
 
 
@@ -26,12 +26,19 @@ class PreferringLM:
         self.proposals = list(proposals)
         self.calls = 0
         self.scored: list[str] = []
+        self.checked: list[str] = []  # the word as written, per check
 
     def continuation_logprobs(
-        self, left: str, continuations: Sequence[str], shortlist: int | None = None, keep: int = 1
+        self,
+        left: str,
+        continuations: Sequence[str],
+        shortlist: int | None = None,
+        keep: int = 1,
+        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         self.calls += 1
         self.scored += continuations
+        self.checked.append(continuations[0].split()[0])
         return [-20.0 + (8.0 if any(w in c.split() for w in self.liked) else 0.0) for c in continuations]
 
     def next_words(self, left: str, count: int) -> list[tuple[str, float]]:
@@ -144,3 +151,73 @@ def test_a_proposal_a_thesaurus_also_lists_keeps_the_thesaurus(offline_detector:
     sources = str(flags[0].evidence["thesauri"]).split(",")
     assert flags[0].suggestions[0] == "peace"
     assert "language-model" in sources and len(sources) > 1
+
+
+def test_the_budget_checks_the_first_suspects_of_the_check_order(offline_detector: Detector) -> None:
+    text = TEXT + " The tranquility accord was signed by the chief envoys of both states."
+    stage = stage_with(offline_detector, None, lm_budget=10.0)
+    _, suspects = offline_detector.analyse(text)
+    order = [s.token.word for s in offline_detector.check_order(suspects)]
+    budget = lm_checks(10.0, word_count(text))
+    assert 1 < budget < len(order)
+    lm = PreferringLM(set())
+    offline_detector.lm = lm
+    stage.process(text, Document(id="t", source="-", text=text))
+    assert lm.checked == order[:budget]
+
+
+def test_candidates_rank_by_trigram_gain_and_agreement(offline_detector: Detector) -> None:
+    from cleaner.spin.candidates import sentences
+
+    sentence = sentences(TEXT)[0]
+    token = next(t for t in sentence.tokens if t.word == "harmony")
+    ranked = offline_detector.ranked_candidates(sentence.words, token)
+    assert {w for _, w, _ in ranked} == {c.word for c in offline_detector.candidates("harmony")}
+    keys = [gain + AGREEMENT_BONUS * (bin(bits).count("1") - 1) for gain, _, bits in ranked]
+    assert keys == sorted(keys, reverse=True)
+    _, suspects = offline_detector.analyse(TEXT)
+    suspect = next(s for s in suspects if s.token.word == "harmony")
+    shortlist = offline_detector.settings.lm_shortlist_from
+    assert [w for w, _, _ in suspect.candidates] == [w for _, w, _ in ranked[:shortlist]]
+
+
+class ShortlistingLM(PreferringLM):
+    """A fake LM that scores only ``keep`` + ``shortlist`` continuations: those with the largest
+    prior, or the last ones when no prior is given (a model that likes them best)."""
+
+    def continuation_logprobs(
+        self,
+        left: str,
+        continuations: Sequence[str],
+        shortlist: int | None = None,
+        keep: int = 1,
+        prior: Sequence[float] | None = None,
+    ) -> list[float | None]:
+        scores: list[float | None] = list(super().continuation_logprobs(left, continuations))
+        rest = list(range(keep, len(continuations)))
+        # The model's own liking grows (a little) down the list; the prior adds to it.
+        liking = [1e-6 * i + (prior[i] if prior is not None else 0.0) for i in range(len(rest))]
+        picked = sorted(rest, key=lambda i: -liking[i - keep])[: shortlist or len(rest)]
+        return [s if i < keep or i in picked else None for i, s in enumerate(scores)]
+
+
+def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detector: Detector) -> None:
+    from cleaner.spin.candidates import sentences
+
+    sentence = sentences(TEXT)[0]
+    token = next(t for t in sentence.tokens if t.word == "harmony")
+    ranked = offline_detector.ranked_candidates(sentence.words, token)
+    shortlist = ranked[: offline_detector.settings.lm_shortlist_from]
+    best_key = max(ranking_key(gain, bits) for gain, _, bits in shortlist)
+    top = {word for gain, word, bits in shortlist if ranking_key(gain, bits) == best_key}
+    last = shortlist[-1][1]
+    picks = {}
+    for weight in (0.0, 0.5):
+        lm = ShortlistingLM(set())
+        stage_with(  # sets the detector's LM and settings
+            offline_detector, lm, lm_budget=100.0, lm_proposals=0, max_candidates=1, lm_shortlist_trigram=weight
+        )
+        _, suspects = offline_detector.analyse(TEXT)
+        picks[weight] = next(s for s in suspects if s.token.word == "harmony").candidates[0][0]
+    assert picks[0.0] == last
+    assert picks[0.5] in top
