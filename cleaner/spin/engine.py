@@ -267,7 +267,7 @@ class Detector:
             [gap + a + right for a in alternatives],
             shortlist=self.settings.max_candidates,
             keep=1 + len(proposed),
-            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[len(proposed) :]],
+            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[len(proposed) :]] if weight else None,
         )
         original = scores[0]
         assert original is not None

@@ -275,9 +275,9 @@ class LlamaScorer:
         left_row = self._left_row(prefix)
         chosen = list(range(len(tails)))
         if shortlist is not None and len(tails) > shortlist + keep:
-            first = np.asarray([left_row[t[0]] for t in tails[keep:]], dtype=np.float64)
+            first = np.asarray([left_row[t[0]] for t in tails[keep:]])
             if prior is not None:
-                first += np.asarray(prior, dtype=np.float64)
+                first = first + np.asarray(prior, dtype=np.float64)
             chosen = sorted(set(range(keep)) | {keep + int(i) for i in np.argsort(-first)[:shortlist]})
         results: list[float | None] = [None] * len(tails)
         for group in chunks(chosen, MAX_SEQUENCES - 1):
