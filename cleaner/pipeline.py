@@ -29,6 +29,7 @@ from cleaner.trace import Trace
 
 CHUNK = 4  # documents per task sent to a worker: small, so results stream in order
 SURVEY_CHUNK = 16  # documents per survey task: only counts come back
+AHEAD = 4  # tasks submitted per worker before the first result is awaited: keeps workers busy, memory flat
 
 
 class Pipeline:
@@ -65,13 +66,14 @@ class Pipeline:
         """:meth:`survey` over the documents of ``sources``; ``jobs > 1`` reads and counts in workers.
 
         Each worker counts its share of the corpus and hands the counts over; they are added
-        up here, so the stages end with the same statistics as with one process.
+        up here, so the stages end with the same statistics as with one process. Counts add up
+        over calls: use a fresh pipeline for each corpus.
         """
         if jobs <= 1:
-            self.survey(doc.text for doc in map(load, sources) if isinstance(doc, Document))
+            self.survey(_texts(sources))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_survey_worker, initargs=(self,)) as pool:
-            for gathered in _bounded(pool, _survey_chunk, _chunked(sources, SURVEY_CHUNK), 4 * jobs):
+            for gathered in _bounded(pool, _survey_chunk, _chunked(sources, SURVEY_CHUNK), AHEAD * jobs):
                 for stage, part in zip(self.stages, gathered, strict=True):
                     stage.merge_survey(part)
 
@@ -142,14 +144,15 @@ class Pipeline:
         if jobs <= 1:
             for source in docs:
                 doc = load(source)
-                yield finish(doc, self._process_any(doc))
+                yield finish(doc, self.process_loaded(doc))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
             chunks = _chunked(docs, CHUNK)
-            for results in _bounded(pool, partial(_process_chunk, finish=finish), chunks, 4 * jobs):
+            for results in _bounded(pool, partial(_process_chunk, finish=finish), chunks, AHEAD * jobs):
                 yield from results
 
-    def _process_any(self, doc: Document | InputFailure) -> DocumentResult:
+    def process_loaded(self, doc: Document | InputFailure) -> DocumentResult:
+        """:meth:`process`, or the failed result of an input that could not be read."""
         if isinstance(doc, InputFailure):
             return DocumentResult(id=doc.id, source=doc.source, text="", error=doc.reason)
         return self.process(doc)
@@ -167,6 +170,11 @@ def _result_only(_doc: Document | InputFailure, result: DocumentResult) -> Docum
 
 def _failed(doc: Document, reason: str) -> DocumentResult:
     return DocumentResult(id=doc.id, source=doc.source, text="", metadata=dict(doc.metadata), error=reason)
+
+
+def _texts(sources: Iterable[Source]) -> Iterator[str]:
+    """The texts of the documents of ``sources`` that could be read."""
+    return (doc.text for doc in map(load, sources) if isinstance(doc, Document))
 
 
 def _chunked(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
@@ -214,14 +222,14 @@ def _init_survey_worker(pipeline: Pipeline) -> None:
 
 def _survey_chunk(chunk: list[Source]) -> list[Any]:
     assert _WORKER is not None, "worker used before _init_worker"
-    _WORKER.survey(doc.text for doc in map(load, chunk) if isinstance(doc, Document))
+    _WORKER.survey(_texts(chunk))
     return [stage.take_survey() for stage in _WORKER.stages]
 
 
 def _process_chunk(chunk: list[Source], finish: Finisher[T]) -> list[T]:
     assert _WORKER is not None, "worker used before _init_worker"
     loaded = [load(source) for source in chunk]
-    return [finish(doc, _WORKER._process_any(doc)) for doc in loaded]
+    return [finish(doc, _WORKER.process_loaded(doc)) for doc in loaded]
 
 
 def clean_text(text: str, *, stages: Sequence[str] | None = None, config_path: Path | None = None) -> DocumentResult:

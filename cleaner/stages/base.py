@@ -9,8 +9,8 @@ Life cycle, for one run of the pipeline:
 
 1. ``Stage(config)`` in the main process.
 2. ``survey(text)`` for every input document, if the stage sets ``needs_survey`` (corpus
-   statistics such as lines repeated across documents). Not called when the input is a
-   one-shot stream. With worker processes each surveys part of the corpus and hands its
+   statistics such as lines repeated across documents). Standard input is read once and
+   surveyed like a file. With worker processes each surveys part of the corpus and hands its
    counts over with ``take_survey()``; the main process adds them up with ``merge_survey``.
 3. ``start_run()`` once in the main process (start a server, say). The stage object is then
    copied into the worker processes, so what these two steps leave on it must pickle.
