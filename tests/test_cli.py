@@ -88,6 +88,19 @@ def test_bad_document_fails_alone_with_its_reason(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "binary.txt").exists()
 
 
+def test_a_failed_document_leaves_no_output_of_an_earlier_run(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    page = corpus / "page.txt"
+    page.write_text("A plain sentence that is fine.\n", encoding="utf-8")
+    assert cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES).returncode == 0
+    assert (tmp_path / "out" / "page.txt").exists()
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))  # now it cannot be read
+    assert cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES).returncode == 1
+    assert not (tmp_path / "out" / "page.txt").exists()
+    assert not (tmp_path / "out" / "page.diff").exists()
+
+
 def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     lines = [json.dumps({"id": "a/1", "text": "First  text.", "lang": "en"}), "{broken", json.dumps({"id": "b"})]
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

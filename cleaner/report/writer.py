@@ -87,16 +87,19 @@ class DocumentWriter:
 
     def __call__(self, doc: Document | InputFailure, result: DocumentResult) -> WrittenDocument:
         input_text = doc.text if isinstance(doc, Document) else ""
-        if not result.failed:
-            # Not flushed to disk one by one (too slow for a corpus); each file is still
-            # renamed into place whole, and report.json, written last, is flushed.
-            name = output_name(result.id)
-            diff = unified_diff(result.id, input_text, result.text)
-            try:
+        name = output_name(result.id)
+        try:
+            if result.failed:  # an earlier run's files for this id would pass for this run's
+                for suffix in (".txt", ".diff"):
+                    (self.out_dir / f"{name}{suffix}").unlink(missing_ok=True)
+            else:
+                # Not flushed to disk one by one (too slow for a corpus); each file is still
+                # renamed into place whole, and report.json, written last, is flushed.
+                diff = unified_diff(result.id, input_text, result.text)
                 write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
                 write_atomic(self.out_dir / f"{name}.diff", diff, durable=False)
-            except OSError as exc:
-                raise _cannot_write(self.out_dir, exc) from None
+        except OSError as exc:
+            raise _cannot_write(self.out_dir, exc) from None
         outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
         html = render_document(result, input_text).encode("utf-8")
         return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html)
