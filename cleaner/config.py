@@ -61,8 +61,19 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """The data of a YAML document and its node tree (for line numbers); raises ``yaml.YAMLError``."""
-    return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
+    """The data of a YAML document and its node tree (for line numbers); raises ``yaml.YAMLError``.
+
+    The text is parsed once: the data is built from the node tree.
+
+    >>> parse_yaml("a: [1, 2]")[0]
+    {'a': [1, 2]}
+    """
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _read_yaml(text: str, where: str) -> tuple[dict[str, Any], yaml.Node | None]:
