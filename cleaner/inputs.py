@@ -96,12 +96,15 @@ def load(source: Source) -> Document | InputFailure:
     """The document of ``source``: a :class:`TextFile` is read and decoded, others pass through."""
     if not isinstance(source, TextFile):
         return source
-    path = source.path
+    data = _read_bytes(source.id, source.path)
+    return data if isinstance(data, InputFailure) else _decoded(source.id, str(source.path), data)
+
+
+def _read_bytes(doc_id: str, path: Path) -> bytes | InputFailure:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
-        return InputFailure(id=source.id, source=str(path), reason=f"cannot read the file: {exc.strerror}")
-    return _decoded(source.id, str(path), data)
+        return InputFailure(id=doc_id, source=str(path), reason=f"cannot read the file: {exc.strerror}")
 
 
 def _unique(source: Source, taken: dict[str, int]) -> Source:
@@ -138,12 +141,11 @@ def _sources(item: str | Path, stdin_data: bytes | None) -> Iterator[Source]:
     if path.suffix not in JSONL_SUFFIXES:
         yield TextFile(id=path.stem, path=path)
         return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield InputFailure(id=path.stem, source=str(path), reason=f"cannot read the file: {exc.strerror}")
-        return
-    yield from _jsonl(path, data)
+    data = _read_bytes(path.stem, path)
+    if isinstance(data, InputFailure):
+        yield data
+    else:
+        yield from _jsonl(path, data)
 
 
 def _decoded(doc_id: str, source: str, data: bytes) -> Document | InputFailure:
