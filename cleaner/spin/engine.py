@@ -55,6 +55,7 @@ class Settings:
     lm_shortlist_trigram: float
     lm_proposals: int
     left_words: int
+    demonym_left_words: int
     right_words: int
     min_candidate_zipf: float
     threads: int
@@ -212,7 +213,8 @@ class Detector:
     ) -> list[Suspect]:
         counts = entities.name_counts(text)
         spelled = entities.near_spellings(counts, run_names, self.zipf)
-        demonyms = entities.demonym_alternatives(counts, self.demonyms)
+        demonyms = entities.demonym_alternatives(counts, self.demonyms, self.zipf, self.settings.min_candidate_zipf)
+        support = entities.demonym_support(counts, self.demonyms) if demonyms else {}
         found = []
         for sentence in sents:
             words = sentence.words
@@ -224,7 +226,7 @@ class Detector:
                     alt = spelled[token.word]
                     alternatives.append((alt.better, "entity:spelling", _spelling_evidence(alt)))
                 for other in demonyms.get(token.word, []):
-                    evidence = {"mentions": counts[token.word], "other_mentions": counts[other]}
+                    evidence = {"support": support[token.word], "other_support": support[other]}
                     alternatives.append((other, "entity:demonym", evidence))
                 if not alternatives:
                     continue
@@ -252,7 +254,9 @@ class Detector:
     def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect) -> None:
         """Score the word and its candidates (and the model's own proposals) in their window."""
         assert self.lm is not None
-        left_start = tokens[max(0, i - self.settings.left_words)].start
+        demonym = suspect.rule == "entity:demonym"
+        left_words = self.settings.demonym_left_words if demonym else self.settings.left_words
+        left_start = tokens[max(0, i - left_words)].start
         right_end = tokens[min(len(tokens) - 1, i + self.settings.right_words)].end
         gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
         left = text[left_start:gap_start]

@@ -7,8 +7,8 @@ the language model and the stage decide:
 * near spellings (:func:`near_spellings`): two capitalised names with a small edit distance,
   the one with less *support* (mentions in the document, in the other documents of the run,
   and general frequency in ``wordfreq``) being the suspect;
-* document demonyms (:func:`demonym_alternatives`): a demonym mentioned less often than
-  another demonym of the same document.
+* document demonyms (:func:`demonym_alternatives`): a demonym much less supported in the
+  document (by its own mentions and those of its place) than another demonym.
 
 Deliberately left alone: pairs of two common words (``Iran``/``Iraq``,
 ``Austria``/``Australia``): both spellings are real, and only the context can tell.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +29,6 @@ from rapidfuzz.distance import Levenshtein
 _NAME = re.compile(r"\b[A-Z][a-z]*(?:['’][A-Z]?[a-z]+)*(?:-[A-Z][a-z]+)*\b")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_END = re.compile(r"[.!?:\"“”]\s*$|^\s*$")
-# Endings of English demonyms (Armenian, Japanese, Danish, Iraqi). WordNet's pertainyms also
-# hold "tribal" or "economic", which are no demonyms even when capitalised.
-DEMONYM_ENDINGS = ("an", "ese", "ish", "i")
 # What turns a name into a related one: plural, possessive, demonym (Israel -> Israeli).
 # What turns a name into another form of itself: a demonym ending, then a plural or possessive
 # (Armenia -> Armenian -> Armenians, Azerbaijan -> Azerbaijanis, Kean -> Kean's).
@@ -146,35 +143,108 @@ def _is_inflection(a: str, b: str) -> bool:
     return long.startswith(short) and long[len(short) :] in _NAME_SUFFIXES
 
 
-def wordnet_demonyms(folder: Path) -> frozenset[str]:
-    """Adjectives WordNet relates to a noun (pertainyms, ``\\`` pointers): ``armenian`` -> Armenia.
+def wordnet_demonyms(folder: Path) -> dict[str, frozenset[str]]:
+    """Capitalised adjectives that WordNet relates to a noun (pertainyms, ``\\`` pointers), each
+    with the lower-cased one-word names of that noun: ``Armenian`` -> ``{"armenia"}``,
+    ``British`` -> ``set()`` (Great Britain is two words).
 
-    Capitalised in running text, these are demonyms and the like; surnames are not among them.
+    These are demonyms and the like (``Christian``, ``Stalinist``); lower-case pertainyms
+    (``tribal``, ``economic``) and surnames are not among them.
     """
-    path = folder / "index.adj"
-    if not path.is_file():
-        return frozenset()
-    found = set()
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            fields = line.split()
-            if len(fields) > 4 and not line.startswith(" ") and "\\" in fields[4 : 4 + int(fields[3])]:
-                found.add(fields[0])
-    return frozenset(found)
+    adjectives, nouns = folder / "data.adj", folder / "data.noun"
+    if not (adjectives.is_file() and nouns.is_file()):
+        return {}
+    found: dict[str, set[str]] = {}
+    with adjectives.open(encoding="utf-8") as lines, nouns.open("rb") as noun_data:
+        for line in lines:
+            if line.startswith(" "):
+                continue
+            for adjective, offset, target in _pertainyms(line):
+                if adjective[:1].isupper():
+                    noun_data.seek(offset)
+                    places = _synset_words(noun_data.readline().decode("utf-8"), target)
+                    found.setdefault(adjective, set()).update(p.lower() for p in places if _is_place(p))
+    return {adjective: frozenset(places) for adjective, places in found.items()}
 
 
-def demonym_alternatives(doc: Counter[str], demonyms: frozenset[str], min_ratio: float = 2.0) -> dict[str, list[str]]:
-    """Demonyms of a document that a more frequent demonym of it could have replaced.
+def _pertainyms(line: str) -> Iterator[tuple[str, int, int]]:
+    r"""``(adjective, noun synset offset, target word number or 0)`` of one ``data.adj`` line.
 
-    >>> known = frozenset({"armenian", "iranian", "azerbaijani", "tribal"})
-    >>> demonym_alternatives(Counter({"Armenian": 5, "Iranian": 1, "Azerbaijani": 4, "Tribal": 1}), known)
-    {'Iranian': ['Armenian', 'Azerbaijani']}
+    >>> list(_pertainyms("02625649 01 a 01 Armenian 0 001 \\ 09017526 n 0101 | of Armenia"))
+    [('Armenian', 9017526, 1)]
     """
-    demonyms_here = {n: c for n, c in doc.items() if n.lower() in demonyms and n.lower().endswith(DEMONYM_ENDINGS)}
+    fields = line.split(" | ")[0].split()
+    count = int(fields[3], 16)
+    words = [fields[4 + 2 * i] for i in range(count)]
+    at = 4 + 2 * count
+    for i in range(int(fields[at])):
+        symbol, offset, pos, source_target = fields[at + 1 + 4 * i : at + 5 + 4 * i]
+        source = int(source_target[:2], 16)
+        if symbol == "\\" and pos == "n" and source:
+            yield words[source - 1], int(offset), int(source_target[2:], 16)
+
+
+def _synset_words(line: str, target: int) -> list[str]:
+    """The words of a ``data.noun`` line, or only its ``target``-th (1-based; 0 = all).
+
+    >>> _synset_words("09017526 15 n 02 Armenia 0 Hayastan 0 000 | a landlocked republic", 0)
+    ['Armenia', 'Hayastan']
+    """
+    fields = line.split()
+    words = [fields[4 + 2 * i] for i in range(int(fields[3], 16))]
+    return [words[target - 1]] if target else words
+
+
+def _is_place(word: str) -> bool:
+    return word[:1].isupper() and word.isalpha()
+
+
+def demonym_support(doc: Counter[str], demonyms: Mapping[str, frozenset[str]]) -> dict[str, int]:
+    """Mentions of each demonym, its plural and its places in a document's name counts.
+
+    >>> demonym_support(Counter({"Armenia": 4, "Armenians": 1}), {"Armenian": frozenset({"armenia"})})
+    {'Armenian': 5}
+    """
+    mentions = Counter[str]()
+    for name, count in doc.items():
+        mentions[_key(name)] += count
+    return {
+        d: mentions[_key(d)] + mentions[_key(d) + "s"] + sum(mentions[p] for p in places)
+        for d, places in demonyms.items()
+    }
+
+
+def demonym_alternatives(
+    doc: Counter[str],
+    demonyms: Mapping[str, frozenset[str]],
+    zipf: Callable[[str], float],
+    min_zipf: float = 3.0,
+    min_ratio: float = 2.0,
+) -> dict[str, list[str]]:
+    """Demonyms of a document that a much better supported demonym of it could have replaced.
+
+    A demonym's *support* is its mentions plus those of its plural and of the places it
+    pertains to (``Armenian``: Armenian, Armenians, Armenia). A demonym whose support is at
+    least ``min_ratio`` times another's is an alternative for it (at most three, best
+    supported first), whether the document uses the demonym itself or only the place; one
+    the document does not use must be at least ``min_zipf`` common (not ``Sinitic`` for China).
+
+    >>> places = [("Armenian", "armenia"), ("Iranian", "iran"), ("Azerbaijani", "azerbaijan")]
+    >>> known = {d: frozenset({p}) for d, p in places}
+    >>> common = lambda word: 4.0
+    >>> demonym_alternatives(Counter({"Armenia": 4, "Armenian": 1, "Iranian": 1, "Azerbaijani": 2}), known, common)
+    {'Iranian': ['Armenian', 'Azerbaijani'], 'Azerbaijani': ['Armenian']}
+    """
+    support = demonym_support(doc, demonyms)
+    supported = sorted(
+        (d for d, s in support.items() if s > 0 and (doc[d] > 0 or zipf(_key(d)) >= min_zipf)),
+        key=lambda d: (-support[d], d),
+    )
     result: dict[str, list[str]] = {}
-    for name, count in demonyms_here.items():
-        ranked = sorted(demonyms_here.items(), key=lambda x: -x[1])
-        better = [o for o, c in ranked if c >= min_ratio * count and o != name]
+    for name in doc:
+        if name not in demonyms:
+            continue
+        better = [d for d in supported if support[d] >= min_ratio * support[name] and not demonyms[d] & demonyms[name]]
         if better:
             result[name] = better[:3]
     return result

@@ -123,6 +123,13 @@ class SpinConfig(StageConfig):
         "(bench/results/spin.md); they are for spinners with other word lists.",
     )
     left_words: int = Field(default=8, ge=1, description="Words of left context given to the language model.")
+    demonym_left_words: int = Field(
+        default=30,
+        ge=1,
+        description="Words of left context for a demonym: whether `Iranian` fits depends on what the text is "
+        "about, which eight words rarely tell. Demonym suspects are few, so the longer window costs little. Not for "
+        "misspelt names: a long window often holds the misspelling itself, which the model then copies.",
+    )
     right_words: int = Field(default=3, ge=1, description="Words after the position scored with it.")
     min_candidate_zipf: float = Field(
         default=3.0, description="Least wordfreq Zipf frequency of a candidate original (rare words are not originals)."

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 from cleaner.spin.entities import demonym_alternatives, name_counts, near_spellings, wordnet_demonyms
 from cleaner.spin.prefilter import load_zipf
+from cleaner.spin.thesaurus import WORDNET_DIR
 
 ZIPF = load_zipf()
 
@@ -33,11 +33,21 @@ def test_possessive_is_not_part_of_the_name() -> None:
     assert name_counts("Then Kean’s aide met Kean.") == Counter({"Kean": 2})
 
 
-def test_demonyms_from_wordnet_exclude_surnames() -> None:
-    known = wordnet_demonyms(Path("/usr/share/wordnet"))
-    if not known:
-        return
-    assert {"armenian", "iranian", "azerbaijani"} <= known
-    assert "pashinian" not in known
-    counts = Counter({"Armenian": 6, "Iranian": 1, "Pashinian": 1})
-    assert demonym_alternatives(counts, known) == {"Iranian": ["Armenian"]}
+def test_demonyms_from_wordnet_know_their_places_and_exclude_surnames() -> None:
+    known = wordnet_demonyms(WORDNET_DIR)
+    assert known["Armenian"] == {"armenia"} and "iran" in known["Iranian"]
+    assert "Pashinian" not in known and "tribal" not in known and "Tribal" not in known
+
+
+def test_a_demonym_whose_place_the_text_is_about_is_the_alternative() -> None:
+    # Iran is never named; Armenia and its demonym are the subject.
+    text = (
+        "Armenia said on Monday that Armenian refugees had crossed the border. "
+        "An ethnic Iranian family took them in, officials in Armenia said."
+    )
+    assert demonym_alternatives(name_counts(text), wordnet_demonyms(WORDNET_DIR), ZIPF) == {"Iranian": ["Armenian"]}
+
+
+def test_demonyms_about_equally_supported_are_left_alone() -> None:
+    text = "Iranian and Armenian officials met in Iran. The Armenian delegation left for Armenia."
+    assert demonym_alternatives(name_counts(text), wordnet_demonyms(WORDNET_DIR), ZIPF) == {}
