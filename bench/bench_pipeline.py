@@ -7,9 +7,10 @@
    shared machine slow neither down; the best and the median round are reported. Each round
    builds a fresh pipeline (the corpus survey must start empty) before its clock starts:
    setting up (loading rule packs and the model, once per run) is reported on its own.
-2. The CLI on a corpus of the whole-page texts repeated ``COPIES`` times, with ``--jobs 1``
-   and ``--jobs 2`` in ``SCALING_ROUNDS`` alternating rounds: wall time, speed-up of the medians
-   (target >= 1.7x) and peak memory of the process tree.
+2. The CLI with ``--jobs 1`` and ``--jobs 2`` in ``SCALING_ROUNDS`` alternating rounds on two
+   corpora of ``COPIES`` versions of each whole-page text: distinct pages (:mod:`bench.corpus`)
+   and plain copies. Wall time, speed-up of the medians (target >= 1.7x) and peak memory of
+   the process tree.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import ftfy
 
 from bench.common import ROOT, aeb_texts, machine, write_section
+from bench.corpus import distinct_copies
 from cleaner.model import Document
 from cleaner.pipeline import Pipeline
 
@@ -140,15 +142,17 @@ def run_cli(corpus: Path, out: Path, jobs: int) -> tuple[float, int]:
     return seconds, peak
 
 
-def scaling(texts: dict[str, str], rounds: int = SCALING_ROUNDS) -> dict[int, list[tuple[float, int]]]:
+Runs = dict[int, list[tuple[float, int]]]
+
+
+def scaling(documents: Mapping[str, str], rounds: int = SCALING_ROUNDS) -> Runs:
     """Seconds and peak memory of ``--jobs 1`` and ``--jobs 2`` in alternating rounds (order flips each round)."""
-    runs: dict[int, list[tuple[float, int]]] = {1: [], 2: []}
+    runs: Runs = {1: [], 2: []}
     with tempfile.TemporaryDirectory(prefix="cleaner-bench-") as tmp:
         corpus = Path(tmp) / "corpus"
         corpus.mkdir()
-        for copy in range(COPIES):
-            for page, text in texts.items():
-                (corpus / f"{page}-{copy}.txt").write_text(text, encoding="utf-8")
+        for name, text in documents.items():
+            (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
         for number in range(rounds):
             for jobs in (1, 2) if number % 2 == 0 else (2, 1):
                 out = Path(tmp) / f"out{jobs}"
@@ -169,15 +173,11 @@ def main() -> None:
     loads = [os.getloadavg()[0]]
     speed = throughput(list(texts.values()))
     loads.append(os.getloadavg()[0])
-    runs = scaling(texts)
+    distinct = distinct_copies(texts, COPIES)
+    copies = {f"{page}-{copy}": text for copy in range(COPIES) for page, text in texts.items()}
+    runs = {"distinct": scaling(distinct), "copies": scaling(copies)}
     loads.append(os.getloadavg()[0])
     size = sum(len(t.encode("utf-8")) for t in texts.values()) * COPIES / 1e6
-    one, two = (statistics.median(seconds for seconds, _ in runs[jobs]) for jobs in (1, 2))
-    table = "\n".join(
-        f"| {jobs} | {statistics.median(s for s, _ in runs[jobs]):.1f} "
-        f"({', '.join(f'{s:.1f}' for s, _ in runs[jobs])}) | {max(m for _, m in runs[jobs]) / 1024:.0f} MiB |"
-        for jobs in (1, 2)
-    )
     ftfy_best, ftfy_median = min(speed.ftfy_seconds), statistics.median(speed.ftfy_seconds)
     pipe_best, pipe_median = min(speed.pipeline_seconds), statistics.median(speed.pipeline_seconds)
     ratios = speed.ratios
@@ -198,24 +198,40 @@ setup of the stages (rule packs, model: {statistics.median(speed.setup_seconds):
 Ratio of the two measured side by side, round by round: median {statistics.median(ratios):.2f},
 lowest {min(ratios):.2f}, highest {max(ratios):.2f}.
 
-`cleaner run` on the whole-page texts repeated {COPIES} times ({len(texts) * COPIES} files, {size:.1f} MB),
-wall time including start-up, reading, survey and writing every output, {SCALING_ROUNDS} alternating rounds:
+`cleaner run` on {len(distinct)} files ({size:.1f} MB), wall time including start-up, reading, survey and
+writing every output, {SCALING_ROUNDS} alternating rounds, outputs of `--jobs 2` identical to `--jobs 1`
+(every file, reports included). Two corpora of the whole-page texts, {COPIES} of each page:
 
-| jobs | seconds, median (each round) | peak memory of the process tree |
-|---|---|---|
-{table}
+- **distinct pages** (`bench/corpus.py`): copy k of a page has its words swapped for others of the same
+  length (a fixed permutation of the vocabulary per copy), stop words, capitals, digits, punctuation and
+  lines kept. A site's repeated lines stay repeated within a copy; no prose line repeats across copies.
+- **plain copies**: the pages repeated {COPIES} times. These flatter `--jobs 1`: one process meets each
+  line {COPIES} times and measures it once (the stage remembers lines within a run), while each of two
+  workers measures it again.
 
-Speed-up with 2 jobs, median over median: **{one / two:.2f}x** (target >= 1.7x); outputs identical
-(every file, reports included). The copies flatter `--jobs 1`: one process meets each page's
-lines {COPIES} times and measures them once (the stage remembers lines within a run), while
-each of two workers measures them again, so on a corpus of distinct pages the speed-up is
-likely higher.
+{_scaling_table(runs["distinct"], "distinct pages")}
+
+{_scaling_table(runs["copies"], "plain copies")}
 
 Load average (1 minute) of the machine: {loads[0]:.1f} before, {loads[1]:.1f} after the throughput rounds,
 {loads[2]:.1f} at the end, on {os.cpu_count()} cores. Other jobs running slow down the wall times and the
 speed-up with 2 jobs; the ratio, in CPU time with the two timed side by side, much less.
 """
     write_section("pipeline", markdown)
+
+
+def _scaling_table(runs: Runs, corpus: str) -> str:
+    one, two = (statistics.median(seconds for seconds, _ in runs[jobs]) for jobs in (1, 2))
+    rows = "\n".join(
+        f"| {jobs} | {statistics.median(s for s, _ in runs[jobs]):.1f} "
+        f"({', '.join(f'{s:.1f}' for s, _ in runs[jobs])}) | {max(m for _, m in runs[jobs]) / 1024:.0f} MiB |"
+        for jobs in (1, 2)
+    )
+    return f"""| jobs ({corpus}) | seconds, median (each round) | peak memory of the process tree |
+|---|---|---|
+{rows}
+
+Speed-up with 2 jobs on the {corpus}, median over median: **{one / two:.2f}x** (target >= 1.7x)."""
 
 
 if __name__ == "__main__":
