@@ -11,13 +11,16 @@ processes read and decode in parallel. :func:`iter_documents` reads as it goes.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 import json
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.decode import decode_bytes
 from cleaner.errors import ConfigError, DocumentError
@@ -138,14 +141,10 @@ def _sources(item: str | Path, stdin_data: bytes | None) -> Iterator[Source]:
         yield _decoded("stdin", STDIN, data)
         return
     path = Path(item)
-    if path.suffix not in JSONL_SUFFIXES:
-        yield TextFile(id=path.stem, path=path)
-        return
-    data = _read_bytes(path.stem, path)
-    if isinstance(data, InputFailure):
-        yield data
+    if path.suffix in JSONL_SUFFIXES:
+        yield from _jsonl(path)
     else:
-        yield from _jsonl(path, data)
+        yield TextFile(id=path.stem, path=path)
 
 
 def _decoded(doc_id: str, source: str, data: bytes) -> Document | InputFailure:
@@ -156,27 +155,76 @@ def _decoded(doc_id: str, source: str, data: bytes) -> Document | InputFailure:
     return Document(id=doc_id, source=source, text=text, metadata={"encoding": encoding})
 
 
-def _jsonl(path: Path, data: bytes) -> Iterator[Document | InputFailure]:
+def _jsonl(path: Path) -> Iterator[Document | InputFailure]:
+    """The records of a JSONL file, read a line at a time (a corpus may not fit in memory).
+
+    Records end at ``\n`` only: JSON strings may hold U+2028 or U+0085, which
+    :meth:`str.splitlines` would cut. A line that is not UTF-8 is decoded as a text file would
+    be (:func:`decode_bytes`); a file with a UTF-16 or UTF-32 byte-order mark is read in it.
+    """
     try:
-        text, _encoding = decode_bytes(data)
+        with path.open("rb") as handle:
+            for number, line in enumerate(_jsonl_lines(handle), start=1):
+                text = _line_text(line)
+                if isinstance(text, DocumentError):
+                    yield InputFailure(id=f"{path.stem}:{number}", source=f"{path}:{number}", reason=str(text))
+                elif text.strip():
+                    yield _record(path, number, text)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not valid {exc.encoding}"
+        yield InputFailure(id=path.stem, source=str(path), reason=f"cannot read the file: {reason}")
+
+
+def _line_text(line: bytes | str) -> str | DocumentError:
+    """A JSONL line as text: UTF-8, as JSON Lines are, else decoded as a text file would be.
+
+    >>> _line_text(b'{"id": 1}\\n'), _line_text("caf\\xe9".encode("cp1252"))
+    ('{"id": 1}\\n', 'café')
+    """
+    if isinstance(line, str):
+        return line
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return decode_bytes(line)[0]
     except DocumentError as exc:
-        yield InputFailure(id=path.stem, source=str(path), reason=str(exc))
+        return exc
+
+
+def _jsonl_lines(handle: BinaryIO) -> Iterator[bytes | str]:
+    """The lines of a JSONL file: text when a byte-order mark names a UTF-16/32 encoding, else bytes."""
+    head = handle.peek(4)[:4] if isinstance(handle, io.BufferedReader) else b""
+    wide = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
+    if wide is not None:
+        yield from io.TextIOWrapper(handle, encoding=wide, newline="\n")
         return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        source = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputFailure(id=f"{path.stem}:{number}", source=source, reason=f"not valid JSON: {exc.msg}")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
-            reason = 'each JSONL line needs an object with "id" and a string "text"'
-            yield InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
-            continue
-        metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
-        yield Document(id=str(record["id"]), source=source, text=record["text"], metadata=metadata)
+    for number, line in enumerate(handle):
+        yield line.removeprefix(codecs.BOM_UTF8) if number == 0 else line
+
+
+# Byte-order marks that change how lines split, longest first (UTF-32-LE starts like UTF-16-LE).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _record(path: Path, number: int, line: str) -> Document | InputFailure:
+    """The document of line ``number`` of a JSONL file, or why it is not one."""
+    source = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return InputFailure(id=f"{path.stem}:{number}", source=source, reason=f"not valid JSON: {exc.msg}")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
+        reason = 'each JSONL line needs an object with "id" and a string "text"'
+        return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
+    metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
+    return Document(id=str(record["id"]), source=source, text=record["text"], metadata=metadata)
 
 
 def output_name(doc_id: str) -> str:

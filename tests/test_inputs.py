@@ -63,3 +63,35 @@ def test_a_long_id_gets_a_short_file_name_of_its_own() -> None:
     assert all(len(name.encode("utf-8")) <= MAX_NAME_BYTES for name in names)
     assert names[0] != names[1], "ids that differ only past the cut keep different names"
     assert names[0].startswith("https_news.example.com_2024_05_a-very-long-slug-")
+
+
+def test_jsonl_records_end_only_at_newline(tmp_path: Path) -> None:
+    # U+2028 and NEL are legal inside JSON strings and common in scraped text; str.splitlines cuts at them.
+    records = [{"id": "a", "text": "one\u2028still one\x85and NEL"}, {"id": "b", "text": "two"}]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records) + "{bad\n", encoding="utf-8")
+    docs = list(iter_documents([str(path)]))
+    assert [d.id for d in docs] == ["a", "b", "docs:3"]
+    assert [d.text for d in docs if isinstance(d, Document)] == [r["text"] for r in records]
+    assert isinstance(docs[2], InputFailure) and docs[2].source == f"{path}:3"
+
+
+def test_jsonl_in_utf16_with_bom_and_a_cp1252_line(tmp_path: Path) -> None:
+    records = [{"id": "a", "text": "“café”"}, {"id": "b", "text": "naïve"}]
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+    (tmp_path / "wide.jsonl").write_bytes("".join(lines).encode("utf-16"))
+    (tmp_path / "mixed.jsonl").write_bytes(lines[0].encode("utf-8-sig") + lines[1].encode("cp1252"))
+    for name in ("wide.jsonl", "mixed.jsonl"):
+        docs = list(iter_documents([str(tmp_path / name)]))
+        assert [(d.id, d.text) for d in docs if isinstance(d, Document)] == [("a", "“café”"), ("b", "naïve")], name
+
+
+def test_jsonl_is_read_as_the_records_are_taken(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "one"}) + "\n", encoding="utf-8")
+    documents = iter_documents([str(path)])
+    first = next(documents)
+    # a record appended after the first was taken is still read: the file is not read whole up front
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "b", "text": "two"}) + "\n")
+    assert [first.id] + [d.id for d in documents] == ["a", "b"]
