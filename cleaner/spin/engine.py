@@ -167,6 +167,7 @@ class Detector:
             suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
         suspects = _one_per_token(suspects)
         self._check_with_lm(text, tokens, suspects)
+        _one_decision_per_name(suspects)
         return fingerprint_flags, suspects
 
     def _spin_suspects(self, sents: list[Sentence]) -> list[Suspect]:
@@ -420,6 +421,27 @@ def _message(suspect: Suspect, best: str) -> str:
         return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
     lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
     return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
+
+
+def _one_decision_per_name(suspects: list[Suspect]) -> None:
+    """Give every checked occurrence of a misspelt-looking name the mean LM gain of them all.
+
+    A spelling is the same error, or the same right spelling, wherever it occurs, and a
+    reviewer should see one decision per name, not a flag on one ``O’Brian`` and none on the
+    next. The mean (not the sum) keeps a name mentioned ten times from adding up the model's
+    usual small preference for the commoner spelling. The flag's evidence shows both: ``lm_gain``
+    (this occurrence) and ``name_lm_gain`` (the mean the score uses).
+    """
+    by_name: dict[str, list[Suspect]] = {}
+    for suspect in suspects:
+        if suspect.rule == "entity:spelling" and suspect.figures.lm_gain is not None:
+            by_name.setdefault(suspect.token.word, []).append(suspect)
+    for group in (g for g in by_name.values() if len(g) > 1):
+        mean = sum(s.figures.lm_gain or 0.0 for s in group) / len(group)
+        for suspect in group:
+            suspect.evidence["name_lm_gain"] = round(mean, 2)
+            suspect.evidence["occurrences"] = len(group)
+            suspect.figures = replace(suspect.figures, lm_gain=mean)
 
 
 def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:

@@ -221,3 +221,28 @@ def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detec
         picks[weight] = next(s for s in suspects if s.token.word == "harmony").candidates[0][0]
     assert picks[0.0] == last
     assert picks[0.5] in top
+
+
+class ContextLM(PreferringLM):
+    """A fake LM that prefers ``O’Brien`` by 8 nats only after the word "Later"."""
+
+    def continuation_logprobs(
+        self,
+        left: str,
+        continuations: Sequence[str],
+        shortlist: int | None = None,
+        keep: int = 1,
+        prior: Sequence[float] | None = None,
+    ) -> list[float | None]:
+        liked = left.endswith("Later,")
+        return [-20.0 + (8.0 if liked and "O’Brien" in c else 0.0) for c in continuations]
+
+
+def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector: Detector) -> None:
+    text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. Then O’Brian left."
+    stage = stage_with(offline_detector, ContextLM(set()), threshold=0.0)
+    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
+    assert [f.text for f in flags] == ["O’Brian", "O’Brian"]
+    assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
+    assert [f.evidence["name_lm_gain"] for f in flags] == [4.0, 4.0]
+    assert flags[0].score == flags[1].score
