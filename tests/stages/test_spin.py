@@ -19,11 +19,13 @@ from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
 
 
 class PreferringLM:
-    """A fake LM: a continuation containing one of ``liked`` scores 8 nats better."""
+    """A fake LM: a continuation containing one of ``liked`` scores 8 nats better (only after a
+    left context ending in ``after``, if given)."""
 
-    def __init__(self, liked: set[str], proposals: Sequence[str] = ()) -> None:
+    def __init__(self, liked: set[str], proposals: Sequence[str] = (), after: str = "") -> None:
         self.liked = liked
         self.proposals = list(proposals)
+        self.after = after
         self.calls = 0
         self.scored: list[str] = []
         self.checked: list[str] = []  # the word as written, per check
@@ -39,7 +41,8 @@ class PreferringLM:
         self.calls += 1
         self.scored += continuations
         self.checked.append(continuations[0].split()[0])
-        return [-20.0 + (8.0 if any(w in c.split() for w in self.liked) else 0.0) for c in continuations]
+        liked = self.liked if left.endswith(self.after) else set()
+        return [-20.0 + (8.0 if any(w in c.split() for w in liked) else 0.0) for c in continuations]
 
     def next_words(self, left: str, count: int) -> list[tuple[str, float]]:
         return [(w, -1.0) for w in self.proposals[:count]]
@@ -223,24 +226,9 @@ def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detec
     assert picks[0.5] in top
 
 
-class ContextLM(PreferringLM):
-    """A fake LM that prefers ``O’Brien`` by 8 nats only after the word "Later"."""
-
-    def continuation_logprobs(
-        self,
-        left: str,
-        continuations: Sequence[str],
-        shortlist: int | None = None,
-        keep: int = 1,
-        prior: Sequence[float] | None = None,
-    ) -> list[float | None]:
-        liked = left.endswith("Later,")
-        return [-20.0 + (8.0 if liked and "O’Brien" in c else 0.0) for c in continuations]
-
-
 def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector: Detector) -> None:
     text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. Then O’Brian left."
-    stage = stage_with(offline_detector, ContextLM(set()), threshold=0.0)
+    stage = stage_with(offline_detector, PreferringLM({"O’Brien"}, after="Later,"), threshold=0.0)
     flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
     assert [f.text for f in flags] == ["O’Brian", "O’Brian"]
     assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
