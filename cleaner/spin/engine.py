@@ -8,6 +8,7 @@ stage module (:mod:`cleaner.stages.spin`) only wires it to the pipeline.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -58,6 +59,7 @@ class Settings:
     demonym_left_words: int
     right_words: int
     min_candidate_zipf: float
+    min_english_share: float
     threads: int
     entities: bool
     fingerprints: Path
@@ -78,6 +80,29 @@ def word_count(text: str) -> int:
     4
     """
     return sum(len(s.tokens) for s in sentences(text))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Fewer words than this tell too little of a text's language: it counts as English.
+MIN_WORDS_FOR_LANGUAGE = 20
+# A word at least this common in English (wordfreq Zipf) counts as an English word.
+ENGLISH_ZIPF = 3.0
+
+
+def english_share(text: str, zipf: Callable[[str], float]) -> float:
+    """The share of the words of ``text`` that are common English words (Zipf >= 3); 1.0 for
+    a text of fewer than :data:`MIN_WORDS_FOR_LANGUAGE` words.
+
+    >>> z = {"the": 7.7, "talks": 4.5, "went": 5.3, "on": 7.0}.get
+    >>> english_share("The talks went on. " * 5, lambda w: z(w, 0.0))
+    1.0
+    >>> english_share("Die Gespräche gingen weiter. " * 5, lambda w: z(w, 0.0))
+    0.0
+    """
+    words = _LETTERS.findall(text.lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return 1.0
+    return sum(1 for w in words if zipf(w) >= ENGLISH_ZIPF) / len(words)
 
 
 def ranking_key(gain: float, bits: int) -> float:
@@ -156,8 +181,15 @@ class Detector:
         flags = [self.flag(text, s) for s in suspects if self.score(s) >= self.settings.threshold]
         return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
 
+    def is_english(self, text: str) -> bool:
+        """Whether the stage should look at ``text``: see :func:`english_share`."""
+        return english_share(text, self.zipf) >= self.settings.min_english_share
+
     def analyse(self, text: str, run_names: Counter[str] | None = None) -> tuple[list[Flag], list[Suspect]]:
-        """Fingerprint flags and every suspect position with its figures (LM-checked within budget)."""
+        """Fingerprint flags and every suspect position with its figures (LM-checked within budget);
+        nothing for a text that is not English (:meth:`is_english`)."""
+        if not self.is_english(text):
+            return [], []
         sents = sentences(text)
         tokens = [t for s in sents for t in s.tokens]
         fingerprint_flags = [self._fingerprint_flag(text, hit) for hit in self.fingerprints.find(text)]

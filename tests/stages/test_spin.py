@@ -234,3 +234,21 @@ def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector:
     assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
     assert [f.evidence["name_lm_gain"] for f in flags] == [4.0, 4.0]
     assert flags[0].score == flags[1].score
+
+
+GERMAN = (
+    "Die Digitalisierung verändert die Versorgung der Patienten: Krankenhäuser führen neue Systeme ein, "
+    "die Versicherten erhalten ihre Befunde schneller, und die Ärzte sprechen mit den Patienten über "
+    "die Ergebnisse, bevor die Systeme der Versicherer die Daten weitergeben."
+)
+
+
+def test_a_text_that_is_not_english_is_left_alone(offline_detector: Detector) -> None:
+    stage = stage_with(offline_detector, PreferringLM({"System", "Patient"}), threshold=0.0)
+    result = stage.process(GERMAN, Document(id="de", source="-", text=GERMAN))
+    assert result.flags == [] and result.stats["not_english"] == 1
+    english = " ".join([TEXT] * 3)
+    assert stage.process(english, Document(id="en", source="-", text=english)).flags
+    everything = stage_with(offline_detector, PreferringLM(set()), threshold=0.0, min_english_share=0.0)
+    stats = everything.process(GERMAN, Document(id="de", source="-", text=GERMAN)).stats
+    assert stats["not_english"] == 0 and stats["words"] > 20
