@@ -141,7 +141,8 @@ class SpinConfig(StageConfig):
         description="Least share of a document's words that are common English words (Zipf >= 3) for the stage "
         "to look at it: its thesauri, trigrams and model are English, and on other languages they flag "
         "inflections and loanwords. On the 88 aeb-dev pages, English ones score 0.90 or more, the others "
-        "(German, Portuguese, Italian, Indonesian, Russian, Korean) 0.62 or less. 0 checks every document.",
+        "(German, Portuguese, Italian, Indonesian, Russian, Korean) 0.62 or less. A document below it gets no "
+        "flags, and its metadata says why. 0 checks every document.",
     )
     threads: int = Field(
         default=2,
@@ -216,7 +217,11 @@ class SpinStage(Stage):
         detector = self._detector()
         if not detector.is_english(text):
             result = StageResult()
-            result.stats["not_english"] = 1
+            share = engine.english_share(text, detector.zipf)
+            result.metadata["spin_skipped"] = (
+                f"only {share:.0%} of the words are common English words: probably another language, so no spin flags"
+            )
+            result.stats["skipped_other_language"] += 1
             return result
         flags: list[Flag] = detector.detect(text, self.run_names)
         result = StageResult(flags=flags)

@@ -246,9 +246,10 @@ GERMAN = (
 def test_a_text_that_is_not_english_is_left_alone(offline_detector: Detector) -> None:
     stage = stage_with(offline_detector, PreferringLM({"System", "Patient"}), threshold=0.0)
     result = stage.process(GERMAN, Document(id="de", source="-", text=GERMAN))
-    assert result.flags == [] and result.stats["not_english"] == 1
+    assert result.flags == [] and result.stats["skipped_other_language"] == 1
+    assert "another language" in result.metadata["spin_skipped"]
     english = " ".join([TEXT] * 3)
     assert stage.process(english, Document(id="en", source="-", text=english)).flags
     everything = stage_with(offline_detector, PreferringLM(set()), threshold=0.0, min_english_share=0.0)
     stats = everything.process(GERMAN, Document(id="de", source="-", text=GERMAN)).stats
-    assert stats["not_english"] == 0 and stats["words"] > 20
+    assert stats["skipped_other_language"] == 0 and stats["words"] > 20
