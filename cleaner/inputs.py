@@ -20,7 +20,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from cleaner.decode import decode_bytes
 from cleaner.errors import ConfigError, DocumentError
@@ -193,9 +192,9 @@ def _line_text(line: bytes | str) -> str | DocumentError:
         return exc
 
 
-def _jsonl_lines(handle: BinaryIO) -> Iterator[bytes | str]:
+def _jsonl_lines(handle: io.BufferedReader) -> Iterator[bytes | str]:
     """The lines of a JSONL file: text when a byte-order mark names a UTF-16/32 encoding, else bytes."""
-    head = handle.peek(4)[:4] if isinstance(handle, io.BufferedReader) else b""
+    head = handle.peek(4)[:4]
     wide = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
     if wide is not None:
         yield from io.TextIOWrapper(handle, encoding=wide, newline="\n")

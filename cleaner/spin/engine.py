@@ -181,14 +181,17 @@ class Detector:
         flags = [self.flag(text, s) for s in suspects if self.score(s) >= self.settings.threshold]
         return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
 
-    def is_english(self, text: str) -> bool:
-        """Whether the stage should look at ``text``: see :func:`english_share`."""
-        return english_share(text, self.zipf) >= self.settings.min_english_share
+    def not_english(self, text: str) -> str | None:
+        """Why ``text`` is left alone, when too few of its words are English (:func:`english_share`)."""
+        share = english_share(text, self.zipf)
+        if share >= self.settings.min_english_share:
+            return None
+        return f"only {share:.0%} of the words are common English words: probably another language, so no spin flags"
 
     def analyse(self, text: str, run_names: Counter[str] | None = None) -> tuple[list[Flag], list[Suspect]]:
         """Fingerprint flags and every suspect position with its figures (LM-checked within budget);
-        nothing for a text that is not English (:meth:`is_english`)."""
-        if not self.is_english(text):
+        nothing for a text that is not English (:meth:`not_english`)."""
+        if self.not_english(text) is not None:
             return [], []
         sents = sentences(text)
         tokens = [t for s in sents for t in s.tokens]
@@ -246,8 +249,10 @@ class Detector:
     ) -> list[Suspect]:
         counts = entities.name_counts(text)
         spelled = entities.near_spellings(counts, run_names, self.zipf)
-        demonyms = entities.demonym_alternatives(counts, self.demonyms, self.zipf, self.settings.min_candidate_zipf)
-        support = entities.demonym_support(counts, self.demonyms) if demonyms else {}
+        support = entities.demonym_support(counts, self.demonyms)
+        demonyms = entities.demonym_alternatives(
+            counts, self.demonyms, support, self.zipf, self.settings.min_candidate_zipf
+        )
         found = []
         for sentence in sents:
             words = sentence.words

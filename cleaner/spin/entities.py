@@ -217,14 +217,16 @@ def demonym_support(doc: Counter[str], demonyms: Mapping[str, frozenset[str]]) -
 def demonym_alternatives(
     doc: Counter[str],
     demonyms: Mapping[str, frozenset[str]],
+    support: Mapping[str, int],
     zipf: Callable[[str], float],
     min_zipf: float = 3.0,
     min_ratio: float = 2.0,
 ) -> dict[str, list[str]]:
     """Demonyms of a document that a much better supported demonym of it could have replaced.
 
-    A demonym's *support* is its mentions plus those of its plural and of the places it
-    pertains to (``Armenian``: Armenian, Armenians, Armenia). A demonym whose support is at
+    ``support`` is :func:`demonym_support` of the document: a demonym's mentions plus those of
+    its plural and of the places it pertains to (``Armenian``: Armenian, Armenians, Armenia). A
+    demonym whose support is at
     least ``min_ratio`` times another's is an alternative for it (at most three, best
     supported first), whether the document uses the demonym itself or only the place; one
     the document does not use must be at least ``min_zipf`` common (not ``Sinitic`` for China).
@@ -232,10 +234,10 @@ def demonym_alternatives(
     >>> places = [("Armenian", "armenia"), ("Iranian", "iran"), ("Azerbaijani", "azerbaijan")]
     >>> known = {d: frozenset({p}) for d, p in places}
     >>> common = lambda word: 4.0
-    >>> demonym_alternatives(Counter({"Armenia": 4, "Armenian": 1, "Iranian": 1, "Azerbaijani": 2}), known, common)
+    >>> doc = Counter({"Armenia": 4, "Armenian": 1, "Iranian": 1, "Azerbaijani": 2})
+    >>> demonym_alternatives(doc, known, demonym_support(doc, known), common)
     {'Iranian': ['Armenian', 'Azerbaijani'], 'Azerbaijani': ['Armenian']}
     """
-    support = demonym_support(doc, demonyms)
     supported = sorted(
         (d for d, s in support.items() if s > 0 and (doc[d] > 0 or zipf(_key(d)) >= min_zipf)),
         key=lambda d: (-support[d], d),

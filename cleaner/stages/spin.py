@@ -215,12 +215,10 @@ class SpinStage(Stage):
     def process(self, text: str, doc: Document) -> StageResult:
         """Flags for the suspect spans of ``text``; no changes."""
         detector = self._detector()
-        if not detector.is_english(text):
+        skipped = detector.not_english(text)
+        if skipped is not None:
             result = StageResult()
-            share = engine.english_share(text, detector.zipf)
-            result.metadata["spin_skipped"] = (
-                f"only {share:.0%} of the words are common English words: probably another language, so no spin flags"
-            )
+            result.metadata["spin_skipped"] = skipped
             result.stats["skipped_other_language"] += 1
             return result
         flags: list[Flag] = detector.detect(text, self.run_names)

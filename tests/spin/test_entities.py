@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cleaner.spin.entities import demonym_alternatives, name_counts, near_spellings, wordnet_demonyms
+from cleaner.spin.entities import (
+    demonym_alternatives,
+    demonym_support,
+    name_counts,
+    near_spellings,
+    wordnet_demonyms,
+)
 from cleaner.spin.prefilter import load_zipf
 from cleaner.spin.thesaurus import WORDNET_DIR
 
@@ -33,6 +39,11 @@ def test_possessive_is_not_part_of_the_name() -> None:
     assert name_counts("Then Kean’s aide met Kean.") == Counter({"Kean": 2})
 
 
+def alternatives(text: str) -> dict[str, list[str]]:
+    counts, known = name_counts(text), wordnet_demonyms(WORDNET_DIR)
+    return demonym_alternatives(counts, known, demonym_support(counts, known), ZIPF)
+
+
 def test_demonyms_from_wordnet_know_their_places_and_exclude_surnames() -> None:
     known = wordnet_demonyms(WORDNET_DIR)
     assert known["Armenian"] == {"armenia"} and "iran" in known["Iranian"]
@@ -45,9 +56,9 @@ def test_a_demonym_whose_place_the_text_is_about_is_the_alternative() -> None:
         "Armenia said on Monday that Armenian refugees had crossed the border. "
         "An ethnic Iranian family took them in, officials in Armenia said."
     )
-    assert demonym_alternatives(name_counts(text), wordnet_demonyms(WORDNET_DIR), ZIPF) == {"Iranian": ["Armenian"]}
+    assert alternatives(text) == {"Iranian": ["Armenian"]}
 
 
 def test_demonyms_about_equally_supported_are_left_alone() -> None:
     text = "Iranian and Armenian officials met in Iran. The Armenian delegation left for Armenia."
-    assert demonym_alternatives(name_counts(text), wordnet_demonyms(WORDNET_DIR), ZIPF) == {}
+    assert alternatives(text) == {}
