@@ -250,8 +250,3 @@ def demonym_alternatives(
         if better:
             result[name] = better[:3]
     return result
-
-
-def iter_suspect_mentions(text: str, suspects: dict[str, Alternative]) -> Iterator[Mention]:
-    """The mentions of ``text`` whose name is a key of ``suspects`` (openers included)."""
-    return (m for m in mentions(text) if m.name in suspects)
