@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=3)
     # 1 when the other core is busy: llama.cpp's two threads spin and run 4.5x slower then.
     parser.add_argument("--threads", type=int, default=None, help="LM threads (default: the stage's)")
+    parser.add_argument("--model", default=None, help="language model (name or GGUF path; default: the stage's)")
     args = parser.parse_args(argv)
 
     pages = aeb_texts("ground-truth")
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     spinner = Spinner()
     spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
     words = sum(word_count(t) for t, _ in spun)
-    base = settings_from(SpinConfig(**({"threads": args.threads} if args.threads else {})))
+    overrides = {"threads": args.threads, "model": args.model}
+    base = settings_from(SpinConfig(**{k: v for k, v in overrides.items() if v is not None}))
     started = time.perf_counter()
     detector = Detector.load(base)
     load_seconds = time.perf_counter() - started
@@ -70,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "## Spin stage: speed",
         "",
         f"Measured by `bench/bench_spin.py` on {machine()}.",
-        f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM threads {base.threads}.",
+        f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM {base.model}, "
+        f"{base.threads} threads.",
         f"Load once per process: {load_seconds:.1f} s; peak RSS of the process {peak:.0f} MiB.",
         "",
         "| LM checks per 100 words | proposals | words/s | precision | recall |",
@@ -86,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "- `pip install llama-cpp-python` 0.3.36 from source: 29 min 41 s wall, 16 min 10 s user CPU with the",
         "  load average at 8 (other builds); expect ~10 min on an idle 2-core machine. pip caches the wheel",
         "  (~/.cache/pip), so later installs on the same machine take seconds; a fresh CI machine pays the build.",
-        "- SmolLM2-135M Q4_1 through llama-cpp-python loads in 0.8 s; prompt evaluation ran at ~70 tokens/s on",
-        "  1 thread and 4.5x slower with 2 threads while the other core was busy (OpenMP threads spin).",
+        "- SmolLM2-135M Q4_1 through llama-cpp-python loads in 0.8 s, Gemma 3 270M Q4_K_M in 1.0 s; SmolLM2's",
+        "  prompt evaluation ran at ~70 tokens/s on 1 thread and 4.5x slower with 2 threads while the other core",
+        "  was busy (OpenMP threads spin).",
         "- Loading the detector (thesaurus pickle, trigram model, wordfreq, fingerprints, LM) takes 2-3 s once",
         "  the thesaurus cache exists (`tools/spin/install.sh` builds it; ~45 s the first time).",
     ]

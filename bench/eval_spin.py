@@ -316,7 +316,7 @@ def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
         f"Measured by `bench/eval_spin.py --budgets` on {machine()}:",
         f"the {pages} aeb-dev test pages of `make eval` ({subs} substitutions), the same pages unspun, and seed 000;",
         f"{settings.lm_proposals} proposals per checked position, {settings.max_candidates} candidates scored, "
-        f"score weights as shipped, 1 LM thread.",
+        f"score weights as shipped, LM {settings.model}, 1 thread.",
         "One pass without the LM and one at the largest budget; a smaller budget's analysis is the large one with",
         "the suspects past its checks left unchecked (the model checks them in a fixed order and a check touches",
         "only its own suspect). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
@@ -337,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--no-lm", action="store_true", help="prefilter and thesaurus only")
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
+    parser.add_argument("--model", default=None, help="language model (name or GGUF path; default: the stage's)")
     parser.add_argument(
         "--budgets",
         default=None,
@@ -345,11 +346,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    overrides: dict[str, float | int | bool] = {"use_lm": not args.no_lm, "threads": 1}
+    overrides: dict[str, float | int | bool | str] = {"use_lm": not args.no_lm, "threads": 1}
     if args.budget is not None:
         overrides["lm_budget"] = args.budget
     if args.proposals is not None:
         overrides["lm_proposals"] = args.proposals
+    if args.model is not None:
+        overrides["model"] = args.model
     settings = settings_from(SpinConfig(**overrides))  # type: ignore[arg-type]
     started = time.perf_counter()
     detector = Detector.load(settings)
@@ -400,7 +403,7 @@ def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
         f"Measured by `bench/eval_spin.py` (`make eval`) on {machine()}:",
         f"{pages} aeb-dev test pages (ids not starting with 0-3; the score weights were fitted on pages whose id",
         f"starts with 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
-        f"LM: {'on' if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
+        f"LM: {settings.model if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
         f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
         "",
         "| threshold | precision (95% CI) | recall (95% CI) | TP | FP | FN | best suggestion = original "

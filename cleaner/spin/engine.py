@@ -60,6 +60,7 @@ class Settings:
     right_words: int
     min_candidate_zipf: float
     min_english_share: float
+    model: str
     threads: int
     entities: bool
     fingerprints: Path
@@ -170,7 +171,7 @@ class Detector:
         if settings.use_lm:
             from cleaner.spin.lm import LlamaScorer
 
-            lm = LlamaScorer.load(settings.threads)
+            lm = LlamaScorer.load(settings.model, settings.cache_dir, settings.threads)
         return cls(settings, source, TrigramScorer.load(), zipf, load_fingerprints(settings.fingerprints), lm)
 
     # -- per document ------------------------------------------------------------------

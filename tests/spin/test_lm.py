@@ -1,19 +1,23 @@
-"""The language-model signal with the real SmolLM2 model (integration: it loads the GGUF file)."""
+"""The language-model signal with each real packaged model (integration: it loads the GGUF files)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from cleaner.spin.lm import LlamaScorer, model_file
+from cleaner.spin.lm import LlamaScorer
+from cleaner.spin.models import PACKAGED
+from cleaner.stages.spin import SpinConfig
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def lm() -> LlamaScorer:
-    if model_file() is None:
-        pytest.skip("the SmolLM2 model is not installed (make setup)")
-    return LlamaScorer.load(threads=1)
+@pytest.fixture(scope="module", params=sorted(PACKAGED))
+def lm(request: pytest.FixtureRequest) -> Iterator[LlamaScorer]:
+    scorer = LlamaScorer.load(request.param, SpinConfig().cache_dir, threads=1)
+    yield scorer
+    scorer.close()
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaner.spin.scoring import FEATURES, Figures, fit_logistic, score
-from cleaner.stages.spin import FULL_WEIGHTS, PREFILTER_WEIGHTS
+from cleaner.stages.spin import FITTED_WEIGHTS, fitted_weights
 
 
-def test_more_language_model_gain_means_a_higher_score() -> None:
+@pytest.mark.parametrize("model", sorted(FITTED_WEIGHTS))
+def test_more_language_model_gain_means_a_higher_score(model: str) -> None:
+    full, prefilter = fitted_weights(model)
     low = Figures(5.0, 3.5, 1.0, 2, -12.0, lm_gain=0.5)
     high = Figures(5.0, 3.5, 1.0, 2, -12.0, lm_gain=8.0)
-    assert score(high, FULL_WEIGHTS, PREFILTER_WEIGHTS) > score(low, FULL_WEIGHTS, PREFILTER_WEIGHTS)
+    assert score(high, full, prefilter) > score(low, full, prefilter)
 
 
 def test_unchecked_positions_use_the_prefilter_weights() -> None:
