@@ -12,7 +12,9 @@ and all of them are decoded in one batch.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -104,6 +106,31 @@ PROPOSAL_POOL = 50
 MAX_SEQUENCES = 8
 
 
+# llama.cpp's log levels (ggml.h): DEBUG 1, INFO 2, WARN 3, ERROR 4, and 5 for the rest of the
+# previous message. llama-cpp-python's own log callback reads them as an older numbering and
+# prints warnings as errors (Gemma's "using full-size SWA cache" on every load), so the scorer
+# installs one that passes on errors only.
+_LLAMA_ERROR, _LLAMA_CONTINUE = 4, 5
+_log_callback: Any = None  # kept referenced: llama.cpp calls it long after it is set
+
+
+def _errors_only(low: Any) -> None:
+    """Route llama.cpp's log to stderr, errors only (once per process)."""
+    global _log_callback  # one callback per process, set once
+    if _log_callback is not None:
+        return
+    printing = [False]  # whether the message being continued was printed
+
+    def log(level: int, text: bytes, _user_data: Any) -> None:
+        if level != _LLAMA_CONTINUE:
+            printing[0] = level >= _LLAMA_ERROR
+        if printing[0]:
+            sys.stderr.write(text.decode("utf-8", errors="replace"))
+
+    _log_callback = low.llama_log_callback(log)
+    low.llama_log_set(_log_callback, ctypes.c_void_p(0))
+
+
 class LlamaScorer:
     """:class:`ContinuationScorer` over a GGUF model with ``llama-cpp-python``.
 
@@ -122,6 +149,7 @@ class LlamaScorer:
             msg = "llama-cpp-python is not installed: run `make setup` (it is in pyproject dependencies)"
             raise ImportError(msg) from None
         self.path = path
+        _errors_only(low)
         self._llm = Llama(
             model_path=str(path),
             n_ctx=context,
