@@ -27,7 +27,7 @@ from cleaner.registry import stage_class
 from cleaner.stages.base import Stage
 from cleaner.trace import Trace
 
-CHUNK = 4  # documents per task sent to a worker: small, so results stream in order
+CHUNK = 4  # documents per task sent to a worker: small, so results stream in order (1 with a slow stage)
 SURVEY_CHUNK = 16  # documents per survey task: only counts come back
 AHEAD = 4  # tasks submitted per worker before the first result is awaited: keeps workers busy, memory flat
 
@@ -147,9 +147,17 @@ class Pipeline:
                 yield finish(doc, self.process_loaded(doc))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
-            chunks = _chunked(docs, CHUNK)
+            chunks = _chunked(docs, self.chunk_size())
             for results in _bounded(pool, partial(_process_chunk, finish=finish), chunks, AHEAD * jobs):
                 yield from results
+
+    def chunk_size(self) -> int:
+        """Documents per task sent to a worker: one at a time when a stage takes seconds a document.
+
+        >>> Pipeline(stages=["encoding"]).chunk_size(), Pipeline(stages=["encoding", "spin"]).chunk_size()
+        (4, 1)
+        """
+        return 1 if any(stage.slow for stage in self.stages) else CHUNK
 
     def process_loaded(self, doc: Document | InputFailure) -> DocumentResult:
         """:meth:`process`, or the failed result of an input that could not be read."""

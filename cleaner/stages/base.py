@@ -54,6 +54,9 @@ class Stage(ABC):
     order: ClassVar[int]
     config_model: ClassVar[type[StageConfig]] = StageConfig
     needs_survey: ClassVar[bool] = False
+    # Seconds a document, not milliseconds (a language model, a server): workers then take
+    # documents one at a time, so a few long ones do not all land on one worker.
+    slow: ClassVar[bool] = False
 
     def __init__(self, config: StageConfig | None = None) -> None:
         self.config = config if config is not None else self.config_model()

@@ -170,6 +170,7 @@ class GrammarStage(Stage):
     order = 40
     config_model = GrammarConfig
     needs_survey = True
+    slow = True
     config: GrammarConfig
 
     def __init__(self, config: StageConfig | None = None) -> None:

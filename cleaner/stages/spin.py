@@ -194,7 +194,7 @@ class SpinConfig(StageConfig):
     model: str = Field(
         default=DEFAULT_MODEL,
         description="The language model: `gemma-3-270m` (Gemma Terms of Use) or `smollm2-135m` (Apache-2.0), both "
-        "installed by `make setup`, or the path of a GGUF file. Gemma, twice the size, is about 1.5x slower and "
+        "installed by `make setup`, or the path of a GGUF file. Gemma, twice the size, is 1.15-1.4x slower and "
         "separates originals from substitutions better at every threshold (bench/results/spin-lm.md).",
     )
     full_weights: dict[str, float] = Field(
@@ -231,6 +231,7 @@ class SpinStage(Stage):
     name: ClassVar[str] = "spin"
     order: ClassVar[int] = 30
     config_model: ClassVar[type[StageConfig]] = SpinConfig
+    slow: ClassVar[bool] = True
     needs_survey: ClassVar[bool] = True
 
     def __init__(self, config: StageConfig | None = None) -> None:
