@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from cleaner.config import rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.spin import engine
-from cleaner.spin.models import DEFAULT_MODEL
+from cleaner.spin.models import DEFAULT_MODEL, PACKAGED
 from cleaner.stages.base import Stage, StageConfig, StageResult
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +210,15 @@ class SpinConfig(StageConfig):
         default_factory=lambda: fitted_weights(DEFAULT_MODEL)[1],
         description="Logistic weights without the LM figure; default: those fitted for `model`.",
     )
+
+    @field_validator("model")
+    @classmethod
+    def _a_model_there_is(cls, model: str) -> str:
+        """A packaged model's name or an existing file: a typo fails the config, not every document."""
+        if model not in PACKAGED and not Path(model).expanduser().is_file():
+            msg = f"neither a packaged model ({', '.join(PACKAGED)}) nor an existing GGUF file"
+            raise ValueError(msg)
+        return model
 
     @model_validator(mode="before")
     @classmethod

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from cleaner.model import Document
 from cleaner.spin.engine import AGREEMENT_BONUS, Detector, lm_checks, ranking_key, settings_from, word_count
-from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
+from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights
 
 
 class PreferringLM:
@@ -69,6 +69,22 @@ TEXT = "Officials said the harmony talks between the two countries would resume 
 def test_unknown_setting_is_rejected() -> None:
     with pytest.raises(ValidationError):
         SpinConfig(treshold=0.5)  # type: ignore[call-arg]
+
+
+def test_a_model_comes_with_its_own_weights_unless_weights_are_given() -> None:
+    gemma, smollm = SpinConfig(), SpinConfig(model="smollm2-135m")
+    assert (gemma.full_weights, gemma.prefilter_weights) == fitted_weights("gemma-3-270m")
+    assert (smollm.full_weights, smollm.prefilter_weights) == fitted_weights("smollm2-135m")
+    assert gemma.full_weights != smollm.full_weights
+    mine = {"intercept": -1.0, "lm_gain": 1.0}
+    assert SpinConfig(model="smollm2-135m", full_weights=mine).full_weights == mine
+
+
+def test_a_model_that_is_neither_packaged_nor_a_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="neither a packaged model"):
+        SpinConfig(model="gpt-17")
+    (tmp_path / "mine.gguf").write_bytes(b"GGUF")
+    assert SpinConfig(model=str(tmp_path / "mine.gguf")).model == str(tmp_path / "mine.gguf")
 
 
 def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) -> None:
