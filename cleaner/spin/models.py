@@ -94,15 +94,27 @@ PACKAGED: dict[str, tuple[Callable[[Path], Path | None], str]] = {
 }
 
 
+def unknown_model(model: str) -> str | None:
+    """What is wrong with ``model`` when it is neither a packaged model's name nor an existing file.
+
+    >>> unknown_model("gemma-3-270m") is None
+    True
+    >>> unknown_model("gpt-17")
+    'neither a packaged model (gemma-3-270m, smollm2-135m) nor an existing GGUF file'
+    """
+    if model in PACKAGED or Path(model).expanduser().is_file():
+        return None
+    return f"neither a packaged model ({', '.join(PACKAGED)}) nor an existing GGUF file"
+
+
 def model_file(model: str, cache_dir: Path) -> Path:
     """The GGUF file of ``model`` (a packaged model's name or a path); a clear error when it is missing."""
     if model not in PACKAGED:
-        path = Path(model).expanduser()
-        if not path.is_file():
-            names = ", ".join(PACKAGED)
-            msg = f"spin model {model!r} is neither a packaged model ({names}) nor a GGUF file"
+        problem = unknown_model(model)
+        if problem is not None:
+            msg = f"spin model {model!r} is {problem}"
             raise FileNotFoundError(msg)
-        return path
+        return Path(model).expanduser()
     finder, requirement = PACKAGED[model]
     found = finder(cache_dir)
     if found is None:

@@ -32,7 +32,7 @@ from cleaner.config import rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.spin import engine
-from cleaner.spin.models import DEFAULT_MODEL, PACKAGED
+from cleaner.spin.models import DEFAULT_MODEL, unknown_model
 from cleaner.stages.base import Stage, StageConfig, StageResult
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -215,9 +215,9 @@ class SpinConfig(StageConfig):
     @classmethod
     def _a_model_there_is(cls, model: str) -> str:
         """A packaged model's name or an existing file: a typo fails the config, not every document."""
-        if model not in PACKAGED and not Path(model).expanduser().is_file():
-            msg = f"neither a packaged model ({', '.join(PACKAGED)}) nor an existing GGUF file"
-            raise ValueError(msg)
+        problem = unknown_model(model)
+        if problem is not None:
+            raise ValueError(problem)
         return model
 
     @model_validator(mode="before")
