@@ -13,7 +13,6 @@ and all of them are decoded in one batch.
 from __future__ import annotations
 
 import ctypes
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,17 +50,31 @@ class ContinuationScorer(Protocol):
         ...
 
 
-def log_softmax_at(row: Any, token: int) -> float:
-    """``log softmax(row)[token]`` for one row of logits, computed stably.
+# Rows of logits normalised per numpy call: Gemma's rows are 262,144 wide (1 MiB each), so a
+# block of 8 keeps the temporary at 8 MiB whatever the batch.
+ROW_BLOCK = 8
 
-    >>> round(log_softmax_at([0.0, 0.0], 1), 4) == round(math.log(0.5), 4)
-    True
+
+def logsumexp_rows(rows: Any) -> Any:
+    """``log(sum(exp(row)))`` of each row of a 2-D float32 array, as float64.
+
+    The exponentials in float32 (the logits' own precision, and the bulk of the work), their
+    sum in float64; each row is shifted by its maximum first, so nothing overflows.
+
+    >>> import numpy as np
+    >>> rows = np.array([[0.0, 0.0], [1000.0, 0.0]], dtype=np.float32)
+    >>> [round(float(v), 4) for v in logsumexp_rows(rows)]
+    [0.6931, 1000.0]
     """
     import numpy as np
 
-    values = np.asarray(row, dtype=np.float64)
-    top = float(values.max())
-    return float(values[token] - top - math.log(float(np.exp(values - top).sum())))
+    totals = np.empty(len(rows), dtype=np.float64)
+    for start in range(0, len(rows), ROW_BLOCK):
+        block = rows[start : start + ROW_BLOCK]
+        tops = block.max(axis=1, keepdims=True)
+        sums = np.exp(block - tops).sum(axis=1, dtype=np.float64)
+        totals[start : start + ROW_BLOCK] = tops[:, 0] + np.log(sums)
+    return totals
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -169,7 +182,7 @@ class LlamaScorer:
         self._bos = self._llm.metadata.get("tokenizer.ggml.add_bos_token") == "true"
         self._context = context
         self._cached: list[int] = []  # the tokens of sequence 0 in the KV cache
-        self._cached_row: Any = None  # the logits after them
+        self._cached_row: Any = None  # the next token's log-probabilities after them
         self._pieces: dict[int, str] = {}  # decoded tokens
 
     def close(self) -> None:
@@ -214,7 +227,7 @@ class LlamaScorer:
         return np.ctypeslib.as_array(self._ctx.get_logits_ith(index), shape=(self._vocab,))
 
     def _left_row(self, prefix: list[int]) -> Any:
-        """Put ``prefix`` in sequence 0, reusing what the cache shares with it; its last logits."""
+        """Put ``prefix`` in sequence 0, reusing what the cache shares with it; the next token's log-probabilities."""
         shared = common_prefix(self._cached, prefix)
         if shared == len(prefix) == len(self._cached):
             return self._cached_row
@@ -223,7 +236,8 @@ class LlamaScorer:
         self._cached = []
         last = len(prefix) - 1
         self._decode([(prefix[p], p, 0, p == last) for p in range(shared, len(prefix))])
-        self._cached_row = self._row(len(prefix) - 1 - shared).copy()
+        row = self._row(len(prefix) - 1 - shared)
+        self._cached_row = row - logsumexp_rows(row[None, :])[0]  # a new array: the view is reused
         self._cached = list(prefix)
         return self._cached_row
 
@@ -246,25 +260,33 @@ class LlamaScorer:
         for token in sorted(pool.tolist(), key=lambda t: -float(row[t])):
             piece = self._piece(int(token))
             if is_word_piece(piece):
-                found.append((piece[1:], log_softmax_at(row, int(token))))
+                found.append((piece[1:], float(row[token])))
             if len(found) == count:
                 break
         return found
 
     def _score_group(self, start: int, tails: Sequence[list[int]], left_row: Any) -> list[float]:
         """``log P(tail | left)`` for up to ``MAX_SEQUENCES - 1`` tails in one decode."""
+        import numpy as np
+
         entries: list[tuple[int, int, int, bool]] = []
         for sequence, tail in enumerate(tails, start=1):
             self._ctx.kv_cache_seq_cp(0, sequence, 0, start)
             entries += [(token, start + i, sequence, i < len(tail) - 1) for i, token in enumerate(tail)]
         self._decode(entries)
-        totals, offset = [], 0
+        # llama.cpp keeps the logits of the entries that asked for them together, in batch order.
+        outputs = sum(wants for *_, wants in entries)
+        rows = np.empty((0, self._vocab), dtype=np.float32)
+        if outputs:
+            rows = np.ctypeslib.as_array(self._ctx.get_logits(), shape=(outputs, self._vocab))
+        norms = logsumexp_rows(rows)
+        totals, row = [], 0
         for tail in tails:
-            total = log_softmax_at(left_row, tail[0])
-            for i in range(1, len(tail)):
-                total += log_softmax_at(self._row(offset + i - 1), tail[i])
+            total = float(left_row[tail[0]])
+            for token in tail[1:]:
+                total += float(rows[row, token] - norms[row])
+                row += 1
             totals.append(total)
-            offset += len(tail)
         for sequence in range(1, len(tails) + 1):
             self._ctx.kv_cache_seq_rm(sequence, 0, -1)
         return totals
