@@ -278,7 +278,8 @@ class LlamaScorer:
         outputs = sum(wants for *_, wants in entries)
         rows = np.empty((0, self._vocab), dtype=np.float32)
         if outputs:
-            rows = np.ctypeslib.as_array(self._ctx.get_logits(), shape=(outputs, self._vocab))
+            logits = self._ctx.get_logits()  # type: ignore[no-untyped-call]
+            rows = np.ctypeslib.as_array(logits, shape=(outputs, self._vocab))
         norms = logsumexp_rows(rows)
         totals, row = [], 0
         for tail in tails:
