@@ -33,15 +33,14 @@ The stage works on lines of the text as the encoding stage left it. In this orde
 Every dropped line is one change that removes the line with its line break, so no blank
 line is left for it; runs of blank lines that meet where lines were dropped are cut back to
 what was there before (``blank.collapse``), and blank lines left at the start or end of the
-document go. Lines are never edited except for a metadata prefix.
+document go (:mod:`cleaner.boilerplate.removal`). Lines are never edited except for a metadata
+prefix.
 """
 
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -50,6 +49,14 @@ from pydantic import Field
 from cleaner.boilerplate.classifier import LineClassifier, load_classifier
 from cleaner.boilerplate.decision import Trim, classify_lines, leading_non_prose
 from cleaner.boilerplate.lines import LineMemo, normalise, shape_of
+from cleaner.boilerplate.removal import (
+    Line,
+    drop_adjacent_repeats,
+    headline_shaped,
+    line_at,
+    removal_changes,
+    split_lines,
+)
 from cleaner.boilerplate.rules import (
     Drops,
     any_of,
@@ -153,33 +160,6 @@ class BoilerplateConfig(StageConfig):
     )
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of the text: ``text[start:end]`` is its content, ``text[start:stop]`` adds its line break."""
-
-    start: int
-    end: int
-    stop: int
-    text: str
-
-
-def split_lines(text: str) -> list[Line]:
-    """The lines of ``text`` with their offsets; the last one may lack a line break.
-
-    >>> [(x.text, x.start, x.stop) for x in split_lines("ab\\n\\ncd")]
-    [('ab', 0, 3), ('', 3, 4), ('cd', 4, 6)]
-    """
-    lines, start = [], 0
-    for content in text.split("\n"):
-        end = start + len(content)
-        stop = min(end + 1, len(text))
-        lines.append(Line(start, end, stop, content))
-        start = stop
-    if lines and lines[-1].start == len(text) and len(lines) > 1:
-        lines.pop()  # text ends with a line break: no empty line after it
-    return lines
-
-
 @register
 class BoilerplateStage(Stage):
     """Remove page furniture line by line, each removal with its rule and reason."""
@@ -260,7 +240,7 @@ class BoilerplateStage(Stage):
         if cfg.title_to_metadata:
             drops |= self._title_out(texts, drops, result)
         # a line that goes whole takes its metadata prefix with it: one change, not two
-        result.changes = [c for c in result.changes if _line_at(lines, c.start) not in drops]
+        result.changes = [c for c in result.changes if line_at(lines, c.start) not in drops]
         result.changes += removal_changes(lines, drops)
         result.stats["lines_seen"] += sum(1 for t in texts if t.strip())
         result.stats["lines_dropped"] += len(drops)
@@ -321,11 +301,6 @@ class BoilerplateStage(Stage):
         return drops
 
 
-def _line_at(lines: list[Line], offset: int) -> int:
-    """The index of the line that holds ``offset``."""
-    return bisect_right([line.start for line in lines], offset) - 1
-
-
 def _chosen_packs(root: Path, names: tuple[str, ...] | None) -> list[Path]:
     available = {p.stem: p for p in pack_files([root])} if root.is_dir() else {}
     if names is None:
@@ -342,86 +317,6 @@ def _line_key(line: str) -> bytes:
     return hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
 
 
-def drop_adjacent_repeats(texts: list[str]) -> Drops:
-    """Lines equal to the previous non-blank line (folded for spacing) go; the first copy stays.
-
-    >>> drop_adjacent_repeats(["Title", "", "Title", "", "Body text."])
-    {2: ('title.repeated', 'the title is repeated right after itself')}
-    """
-    drops: Drops = {}
-    previous: str | None = None
-    first = True
-    for i, t in enumerate(texts):
-        if not t.strip():
-            continue
-        key = " ".join(t.split())
-        if key == previous:
-            if first:
-                drops[i] = ("title.repeated", "the title is repeated right after itself")
-            else:
-                drops[i] = ("repeat.adjacent", "the line repeats the line before it")
-        else:
-            first = first and previous is None
-            previous = key
-    return drops
-
-
-def headline_shaped(line: str) -> bool:
-    """Whether a line reads as a headline: 3 to 25 words, not ending a sentence in "." or ":" (a "?" or "!" may).
-
-    >>> headline_shaped("Fed holds rates steady as inflation cools")
-    True
-    >>> headline_shaped("Is the boom over?"), headline_shaped("The Fed held rates on Wednesday.")
-    (True, False)
-    >>> headline_shaped("Home"), headline_shaped("Related stories:")
-    (False, False)
-    """
-    words = len(line.split())
-    return 3 <= words <= 25 and not line.rstrip().rstrip("\"'”’)").endswith((".", ":", ";", ","))
-
-
 def _title_index(texts: list[str], drops: Drops) -> int | None:
     """The title: the first non-blank line that no rule has dropped."""
     return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
-
-
-def removal_changes(lines: list[Line], drops: Drops) -> list[Change]:
-    """One change per dropped line (with its line break), then the blank-line runs that meet.
-
-    >>> ls = split_lines("A\\n\\nJUNK\\n\\nB\\n")
-    >>> [(c.start, c.end, c.rule) for c in removal_changes(ls, {2: ("r", "why")})]
-    [(3, 8, 'r'), (8, 9, 'blank.collapse')]
-    """
-    changes = [Change(lines[i].start, lines[i].stop, "", rule, reason) for i, (rule, reason) in drops.items()]
-    kept = [i for i in range(len(lines)) if i not in drops]
-    blank = [not lines[i].text.strip() for i in kept]
-    reason = "blank line left behind where boilerplate lines were removed"
-    run: list[int] = []  # positions in ``kept`` of the current run of blank lines
-    for pos in range(len(kept) + 1):
-        if pos < len(kept) and blank[pos]:
-            run.append(pos)
-            continue
-        if run:
-            for pos_extra in _excess_blanks(run, kept, len(lines), drops):
-                line = lines[kept[pos_extra]]
-                changes.append(Change(line.start, line.stop, "", "blank.collapse", reason))
-        run = []
-    return sorted(changes, key=lambda c: c.start)
-
-
-def _excess_blanks(run: list[int], kept: list[int], n_lines: int, drops: Drops) -> list[int]:
-    """Which blank lines of a run to remove: the ones beyond the longest original run it joins."""
-    first, last = kept[run[0]], kept[run[-1]]
-    if not any(i in drops for i in range(first, last + 1)):
-        at_start = first > 0 and all(i in drops for i in range(first))
-        at_end = last < n_lines - 1 and all(i in drops for i in range(last + 1, n_lines))
-        return run if at_start or at_end else []
-    touches_start = all(i in drops for i in range(first))
-    touches_end = all(i in drops for i in range(last + 1, n_lines))
-    if touches_start or touches_end:
-        return run
-    longest, current = 0, 0
-    for i in range(first, last + 1):
-        current = 0 if i in drops else current + 1
-        longest = max(longest, current)
-    return run[longest:]

@@ -12,17 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate.decision import Trim, classify_lines
+from cleaner.boilerplate.removal import drop_adjacent_repeats, removal_changes, split_lines
 from cleaner.boilerplate.rules import any_of, load_pack, match_rules
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import stage_class
-from cleaner.stages.boilerplate import (
-    BoilerplateConfig,
-    BoilerplateStage,
-    drop_adjacent_repeats,
-    removal_changes,
-    split_lines,
-)
+from cleaner.stages.boilerplate import BoilerplateConfig, BoilerplateStage
 from cleaner.trace import Trace, apply_edits, revert_edits
 
 ROOT = Path(__file__).resolve().parents[2]
