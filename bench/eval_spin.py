@@ -190,8 +190,14 @@ def miss_causes(
 
 
 def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[str, dict[str, float]]:
-    """Fit the full and prefilter-only weights on suspects of the fit half."""
+    """Fit the full, prefilter-only and (with a second model) pair weights on suspects of the fit half.
+
+    The pair weights are fitted on every LM-checked position, with the mean of the two
+    models' gains as ``lm_gain``: run it with ``second_band`` covering every score.
+    """
     rows_full, labels_full, rows_pre, labels_pre = [], [], [], []
+    rows_pair: list[list[float]] = []
+    labels_pair: list[int] = []
     for text, subs in spun:
         truth = {(s.start, s.end) for s in subs}
         _, suspects = detector.analyse(text)
@@ -204,10 +210,19 @@ def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[
             if s.figures.lm_gain is not None:
                 rows_full.append(s.figures.vector(scoring.FEATURES))
                 labels_full.append(label)
+            if s.figures.second_gain is not None:
+                mean = (s.figures.lm_gain or 0.0) + s.figures.second_gain
+                rows_pair.append(replace(s.figures, lm_gain=mean / 2).vector(scoring.FEATURES))
+                labels_pair.append(label)
     weights = {"prefilter_weights": scoring.fit_logistic(rows_pre, labels_pre, scoring.PREFILTER_FEATURES)}
     if rows_full:
         weights["full_weights"] = scoring.fit_logistic(rows_full, labels_full, scoring.FEATURES)
-    print(f"fitted on {len(rows_pre)} suspects ({sum(labels_pre)} spun), {len(rows_full)} LM-checked")
+    if rows_pair:
+        weights["pair_weights"] = scoring.fit_logistic(rows_pair, labels_pair, scoring.FEATURES)
+    print(
+        f"fitted on {len(rows_pre)} suspects ({sum(labels_pre)} spun), {len(rows_full)} LM-checked, "
+        f"{len(rows_pair)} checked by the second model too"
+    )
     return weights
 
 
@@ -308,6 +323,13 @@ def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[s
     write_section("spin-budgets", "\n".join(lines))
 
 
+def _second(settings: Any) -> str:
+    if not settings.use_lm or settings.second_model is None:
+        return "none"
+    low, high = settings.second_band
+    return f"{settings.second_model}, asked where the first model's score is in [{low}, {high})"
+
+
 def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
     settings = detector.settings
     return [
@@ -316,7 +338,7 @@ def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
         f"Measured by `bench/eval_spin.py --budgets` on {machine()}:",
         f"the {pages} aeb-dev test pages of `make eval` ({subs} substitutions), the same pages unspun, and seed 000;",
         f"{settings.lm_proposals} proposals per checked position, {settings.max_candidates} candidates scored, "
-        f"score weights as shipped, LM {settings.model}, 1 thread.",
+        f"score weights as shipped, LM {settings.model}, 1 thread; second model: {_second(settings)}.",
         "One pass without the LM and one at the largest budget; a smaller budget's analysis is the large one with",
         "the suspects past its checks left unchecked (the model checks them in a fixed order and a check touches",
         "only its own suspect). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
@@ -338,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
     parser.add_argument("--model", default=None, help="language model (name or GGUF path; default: the stage's)")
+    parser.add_argument("--second", default=None, help="second model (name, GGUF path or `none`; default: the stage's)")
     parser.add_argument(
         "--budgets",
         default=None,
@@ -346,13 +369,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    overrides: dict[str, float | int | bool | str] = {"use_lm": not args.no_lm, "threads": 1}
+    overrides: dict[str, float | int | bool | str | tuple[float, float]] = {"use_lm": not args.no_lm, "threads": 1}
     if args.budget is not None:
         overrides["lm_budget"] = args.budget
     if args.proposals is not None:
         overrides["lm_proposals"] = args.proposals
     if args.model is not None:
         overrides["model"] = args.model
+    if args.second is not None:
+        overrides["second_model"] = "" if args.second == "none" else args.second
+    if args.fit:
+        overrides["second_band"] = (0.0, 1.0)  # the pair weights are fitted on every checked position
     settings = settings_from(SpinConfig(**overrides))  # type: ignore[arg-type]
     started = time.perf_counter()
     detector = Detector.load(settings)
@@ -405,6 +432,7 @@ def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
         f"starts with 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
         f"LM: {settings.model if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
         f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
+        f"Second model: {_second(settings)}.",
         "",
         "| threshold | precision (95% CI) | recall (95% CI) | TP | FP | FN | best suggestion = original "
         "| clean flags /1000 words (n) |",

@@ -7,6 +7,7 @@ stage module (:mod:`cleaner.stages.spin`) only wires it to the pipeline.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import Counter
@@ -61,12 +62,15 @@ class Settings:
     min_candidate_zipf: float
     min_english_share: float
     model: str
+    second_model: str | None
+    second_band: tuple[float, float]
     threads: int
     entities: bool
     fingerprints: Path
     cache_dir: Path
     full_weights: Mapping[str, float]
     prefilter_weights: Mapping[str, float]
+    pair_weights: Mapping[str, float]
 
 
 def settings_from(config: Any) -> Settings:
@@ -151,6 +155,7 @@ class Detector:
         zipf: Callable[[str], float],
         fingerprints: Fingerprints,
         lm: ContinuationScorer | None,
+        second: ContinuationScorer | None = None,
     ) -> None:
         self.settings = settings
         self.candidates = candidates
@@ -158,6 +163,7 @@ class Detector:
         self.zipf = zipf
         self.fingerprints = fingerprints
         self.lm = lm
+        self.second = second  # the model asked for a second opinion on undecided positions
         self.demonyms = entities.wordnet_demonyms(WORDNET_DIR)
 
     @classmethod
@@ -168,11 +174,15 @@ class Detector:
         exceptions = Exceptions.from_wordnet(WORDNET_DIR) if WORDNET_DIR.is_dir() else Exceptions()
         source = CandidateSource(thesaurus, exceptions, zipf, settings.min_candidate_zipf)
         lm: ContinuationScorer | None = None
+        second: ContinuationScorer | None = None
         if settings.use_lm:
             from cleaner.spin.lm import LlamaScorer
 
             lm = LlamaScorer.load(settings.model, settings.cache_dir, settings.threads)
-        return cls(settings, source, TrigramScorer.load(), zipf, load_fingerprints(settings.fingerprints), lm)
+            if settings.second_model:
+                second = LlamaScorer.load(settings.second_model, settings.cache_dir, settings.threads)
+        fingerprints = load_fingerprints(settings.fingerprints)
+        return cls(settings, source, TrigramScorer.load(), zipf, fingerprints, lm, second)
 
     # -- per document ------------------------------------------------------------------
 
@@ -281,8 +291,20 @@ class Detector:
             return
         budget = lm_checks(self.settings.lm_budget, len(tokens))
         position = {(t.start, t.end): i for i, t in enumerate(tokens)}
-        for suspect in self.check_order(suspects)[:budget]:
-            self._check_one(text, tokens, position[(suspect.token.start, suspect.token.end)], suspect)
+        checked = self.check_order(suspects)[:budget]
+        as_found = [copy.copy(s) for s in checked]  # the second model starts from what the prefilter found
+        for suspect in checked:
+            self._check_one(text, tokens, position[(suspect.token.start, suspect.token.end)], suspect, self.lm)
+        if self.second is not None:
+            for suspect, fresh in zip(checked, as_found, strict=True):
+                if self.undecided(suspect):
+                    self._check_one(text, tokens, position[(fresh.token.start, fresh.token.end)], fresh, self.second)
+                    suspect.figures = replace(suspect.figures, second_gain=fresh.figures.lm_gain)
+
+    def undecided(self, suspect: Suspect) -> bool:
+        """Whether the first model left a spin suspect with a score in ``second_band``."""
+        low, high = self.settings.second_band
+        return suspect.kind == "spin" and suspect.figures.lm_gain is not None and low <= self.score(suspect) < high
 
     def check_order(self, suspects: list[Suspect]) -> list[Suspect]:
         """The order in which the language model checks the suspects (best prefilter score
@@ -290,9 +312,8 @@ class Detector:
         # Entity suspects are few and need the model to decide, so they go first.
         return sorted(suspects, key=lambda s: (s.kind != "entity", -self._prefilter_score(s)))
 
-    def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect) -> None:
-        """Score the word and its candidates (and the model's own proposals) in their window."""
-        assert self.lm is not None
+    def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect, lm: ContinuationScorer) -> None:
+        """Score the word and its candidates (and ``lm``'s own proposals) in their window with ``lm``."""
         demonym = suspect.rule == "entity:demonym"
         left_words = self.settings.demonym_left_words if demonym else self.settings.left_words
         left_start = tokens[max(0, i - left_words)].start
@@ -300,12 +321,12 @@ class Detector:
         gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
         left = text[left_start:gap_start]
         gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
-        proposed = self._proposals(suspect, left) if gap == " " and suspect.kind == "spin" else []
+        proposed = self._proposals(suspect, left, lm) if gap == " " and suspect.kind == "spin" else []
         taken = {w for w, _, _ in proposed}
         options = proposed + [c for c in suspect.candidates if c[0] not in taken]
         alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in options]
         weight = self.settings.lm_shortlist_trigram
-        scores = self.lm.continuation_logprobs(
+        scores = lm.continuation_logprobs(
             left,
             [gap + a + right for a in alternatives],
             shortlist=self.settings.max_candidates,
@@ -341,7 +362,7 @@ class Detector:
             sources=bin(best_bits & ~PROPOSAL).count("1"),
         )
 
-    def _proposals(self, suspect: Suspect, left: str) -> list[tuple[str, float, int]]:
+    def _proposals(self, suspect: Suspect, left: str, lm: ContinuationScorer) -> list[tuple[str, float, int]]:
         """The model's own likeliest next words that could be the original of the suspect word.
 
         A proposal must be a content word of ordinary frequency and not a form of the word
@@ -350,12 +371,11 @@ class Detector:
         """
         if self.settings.lm_proposals <= 0:
             return []
-        assert self.lm is not None
         word = suspect.token.lower
         own = {lemma for lemma, _ in lemmas(word, self.candidates.exceptions)}
         known = {w: (gain, bits) for w, gain, bits in suspect.candidates}
         found = []
-        for proposal, _ in self.lm.next_words(left, self.settings.lm_proposals):
+        for proposal, _ in lm.next_words(left, self.settings.lm_proposals):
             if proposal in known:
                 found.append((proposal, known[proposal][0], known[proposal][1] | PROPOSAL))
                 continue
@@ -378,9 +398,7 @@ class Detector:
     def score(self, suspect: Suspect) -> float:
         """The suspect's calibrated score (entity suspects also weigh name support)."""
         value = scoring.score(
-            replace(suspect.figures, lm_gain=suspect.figures.lm_gain),
-            self.settings.full_weights,
-            self.settings.prefilter_weights,
+            suspect.figures, self.settings.full_weights, self.settings.prefilter_weights, self.settings.pair_weights
         )
         # Entity suspects have no thesaurus figures; their score is set by hand (not fitted:
         # the spinner makes no misspelt names): support lift and LM gain, a demonym swap
@@ -410,6 +428,8 @@ class Detector:
             evidence["lm_gain"] = round(suspect.lm_gains[0], 2)
         if suspect.figures.model_gain is not None:
             evidence["model_gain"] = round(suspect.figures.model_gain, 2)
+        if suspect.figures.second_gain is not None:
+            evidence["second_model_gain"] = round(suspect.figures.second_gain, 2)
         if suspect.kind == "spin":
             names = {**SOURCE_NAMES, PROPOSAL: "language-model"}
             evidence["thesauri"] = ",".join(n for bit, n in names.items() if suspect.candidates[0][2] & bit)

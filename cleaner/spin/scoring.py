@@ -4,7 +4,8 @@ A logistic model over a few figures per suspect position. The weights are fitted
 ``bench/eval_spin.py --fit`` on spun news with known answers (the aeb-dev ground truth run
 through ``bench/spinner.py``) and kept in the stage config, so the score reads as "how
 likely this is a substitution"; positions the language model did not check use the
-prefilter-only weights.
+prefilter-only weights. Positions a second model also checked (``Figures.second_gain``) use
+the pair weights, fitted on the mean of the two models' gains.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Figures:
     ngram_fit: float
     lm_gain: float | None = None
     model_gain: float | None = None
+    second_gain: float | None = None  # the second model's lm_gain, where it checked the position
 
     def vector(self, names: Sequence[str]) -> list[float]:
         """The named figures, clipped to the range they were fitted on.
@@ -62,11 +64,28 @@ def logistic(weights: Mapping[str, float], values: Mapping[str, float]) -> float
     return 1.0 / (1.0 + math.exp(-_clip(z, -30.0, 30.0)))
 
 
-def score(figures: Figures, full: Mapping[str, float], prefilter: Mapping[str, float]) -> float:
-    """The calibrated probability that the position is a substitution."""
-    names = FEATURES if figures.lm_gain is not None else PREFILTER_FEATURES
-    weights = full if figures.lm_gain is not None else prefilter
-    return logistic(weights, dict(zip(names, figures.vector(names), strict=True)))
+def score(
+    figures: Figures,
+    full: Mapping[str, float],
+    prefilter: Mapping[str, float],
+    pair: Mapping[str, float] | None = None,
+) -> float:
+    """The calibrated probability that the position is a substitution.
+
+    Where a second model checked the position too (and ``pair`` weights are given), its
+    ``lm_gain`` is the mean of the two models' gains, each clipped as :meth:`Figures.vector` clips.
+
+    >>> f = Figures(0.0, 4.0, 0.0, 1, -5.0, lm_gain=8.0, second_gain=2.0)
+    >>> score(f, {"lm_gain": 1.0}, {}) > score(f, {}, {}, pair={"lm_gain": 1.0}) > 0.99
+    True
+    """
+    if figures.lm_gain is None:
+        return logistic(prefilter, dict(zip(PREFILTER_FEATURES, figures.vector(PREFILTER_FEATURES), strict=True)))
+    values = dict(zip(FEATURES, figures.vector(FEATURES), strict=True))
+    if figures.second_gain is None or pair is None:
+        return logistic(full, values)
+    values["lm_gain"] = (values["lm_gain"] + _clip(figures.second_gain, -15.0, 15.0)) / 2
+    return logistic(pair, values)
 
 
 def fit_logistic(

@@ -13,6 +13,8 @@ is there a thesaurus neighbour (either direction, same inflection) that fits the
 3. language model: Gemma 3 270M (:mod:`cleaner.spin.models`) compares the windows with the word and with each of the
    best ``max_candidates`` candidates, and with its own ``lm_proposals`` likeliest next
    words, which find originals no thesaurus links to the word (:mod:`cleaner.spin.lm`);
+   where its verdict is undecided (``second_band``), a second model (SmolLM2-135M) checks
+   the position again, and the mean of the two models' gains counts;
 4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score;
 5. known fingerprints (``rules/spin/*.yaml``) are flagged as such.
 
@@ -44,24 +46,25 @@ _ROOT = Path(__file__).resolve().parents[2]
 # or the LM budget change.
 FITTED_WEIGHTS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     # 1,166 suspects, 185 of them spun; 703 checked by the LM (each model: the same suspects).
+    # Gemma's refit with its second model (2026-11-22, after the float32 normalisation in lm.py).
     "gemma-3-270m": (
         {
-            "intercept": -4.291,
-            "ngram_gain": -0.007,
-            "lm_gain": 0.523,
-            "model_gain": 0.115,
-            "zipf_word": -0.087,
-            "zipf_lift": -0.052,
-            "sources": 0.192,
-            "ngram_fit": -0.005,
+            "intercept": -4.288,
+            "ngram_gain": -0.008,
+            "lm_gain": 0.524,
+            "model_gain": 0.118,
+            "zipf_word": -0.085,
+            "zipf_lift": -0.04,
+            "sources": 0.185,
+            "ngram_fit": -0.003,
         },
         {
-            "intercept": -4.357,
-            "ngram_gain": 0.231,
-            "zipf_word": -0.136,
-            "zipf_lift": 0.226,
-            "sources": 0.222,
-            "ngram_fit": -0.152,
+            "intercept": -4.378,
+            "ngram_gain": 0.233,
+            "zipf_word": -0.126,
+            "zipf_lift": 0.235,
+            "sources": 0.216,
+            "ngram_fit": -0.15,
         },
     ),
     "smollm2-135m": (
@@ -85,6 +88,34 @@ FITTED_WEIGHTS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
         },
     ),
 }
+
+
+# The second model each model asks about the positions it leaves undecided, and the weights
+# fitted for the pair on the mean of their gains (`bench/eval_spin.py --fit` asks the second
+# model about all 703 LM-checked suspects of the fit pages).
+SECOND_MODELS: dict[str, str] = {"gemma-3-270m": "smollm2-135m"}
+FITTED_PAIR_WEIGHTS: dict[tuple[str, str], dict[str, float]] = {
+    ("gemma-3-270m", "smollm2-135m"): {
+        "intercept": -5.874,
+        "ngram_gain": -0.008,
+        "lm_gain": 0.573,
+        "model_gain": 0.137,
+        "zipf_word": 0.095,
+        "zipf_lift": 0.051,
+        "sources": 0.255,
+        "ngram_fit": -0.032,
+    },
+}
+
+
+def pair_weights(model: str, second: str | None) -> dict[str, float]:
+    """The weights fitted for ``model`` with ``second``; without a fit for the pair, ``model``'s own.
+
+    >>> pair_weights("gemma-3-270m", "smollm2-135m")["lm_gain"], pair_weights("smollm2-135m", None)["lm_gain"]
+    (0.573, 0.472)
+    """
+    fitted = FITTED_PAIR_WEIGHTS.get((model, second or ""))
+    return dict(fitted) if fitted is not None else fitted_weights(model)[0]
 
 
 def fitted_weights(model: str) -> tuple[dict[str, float], dict[str, float]]:
@@ -201,6 +232,18 @@ class SpinConfig(StageConfig):
         "installed by `make setup`, or the path of a GGUF file. Gemma, twice the size, is 1.15-1.4x slower and "
         "separates originals from substitutions better at every threshold (bench/results/spin-lm.md).",
     )
+    second_model: str | None = Field(
+        default=SECOND_MODELS[DEFAULT_MODEL],
+        description="A second language model asked about the positions the first leaves undecided (a score in "
+        "`second_band`); there the score uses the mean of the two models' gains. Two models disagree on different "
+        "words, so the mean separates originals from substitutions better than either (bench/results/spin.md); "
+        "asking only about undecided positions keeps the cost to a fraction of the checks. Default: "
+        "`smollm2-135m` with Gemma, none with another model; `null` turns it off.",
+    )
+    second_band: tuple[float, float] = Field(
+        default=(0.3, 0.95),
+        description="Scores of the first model (low inclusive, high exclusive) at which the second model is asked.",
+    )
     full_weights: dict[str, float] = Field(
         default_factory=lambda: fitted_weights(DEFAULT_MODEL)[0],
         description="Logistic weights when the LM checked the position; default: those fitted for `model` "
@@ -209,6 +252,11 @@ class SpinConfig(StageConfig):
     prefilter_weights: dict[str, float] = Field(
         default_factory=lambda: fitted_weights(DEFAULT_MODEL)[1],
         description="Logistic weights without the LM figure; default: those fitted for `model`.",
+    )
+    pair_weights: dict[str, float] = Field(
+        default_factory=lambda: pair_weights(DEFAULT_MODEL, SECOND_MODELS[DEFAULT_MODEL]),
+        description="Logistic weights where the second model was asked (`lm_gain` is then the two models' "
+        "mean); default: those fitted for the pair, or `model`'s full weights for a pair without a fit.",
     )
 
     @field_validator("model")
@@ -220,14 +268,40 @@ class SpinConfig(StageConfig):
             raise ValueError(problem)
         return model
 
+    @field_validator("second_model")
+    @classmethod
+    def _a_second_model_there_is(cls, model: str | None) -> str | None:
+        problem = unknown_model(model) if model else None
+        if problem is not None:
+            raise ValueError(problem)
+        return model or None
+
+    @field_validator("second_band")
+    @classmethod
+    def _a_band(cls, band: tuple[float, float]) -> tuple[float, float]:
+        if not 0.0 <= band[0] <= band[1] <= 1.0:
+            msg = f"second_band must be two scores in 0..1, the lower first; got {list(band)}"
+            raise ValueError(msg)
+        return band
+
     @model_validator(mode="before")
     @classmethod
     def _weights_of_the_model(cls, data: Any) -> Any:
-        """Weights not given are those fitted for the chosen model."""
+        """Weights and second model not given are those that go with the chosen model."""
         if isinstance(data, dict):
-            full, prefilter = fitted_weights(str(data.get("model", DEFAULT_MODEL)))
-            data = {"full_weights": full, "prefilter_weights": prefilter, **data}
+            model = str(data.get("model", DEFAULT_MODEL))
+            second = data.get("second_model", SECOND_MODELS.get(model))
+            full, prefilter = fitted_weights(model)
+            defaults = {"second_model": second, "full_weights": full, "prefilter_weights": prefilter}
+            data = defaults | {"pair_weights": pair_weights(model, second)} | data
         return data
+
+    @model_validator(mode="after")
+    def _two_models(self) -> SpinConfig:
+        if self.second_model is not None and self.second_model == self.model:
+            msg = f"second_model is the model itself ({self.model}): choose another model, or null for none"
+            raise ValueError(msg)
+        return self
 
 
 @dataclass

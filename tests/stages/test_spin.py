@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from cleaner.model import Document
+from cleaner.model import Document, Flag
 from cleaner.spin.engine import AGREEMENT_BONUS, Detector, lm_checks, ranking_key, settings_from, word_count
-from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights
+from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
 
 
 class PreferringLM:
@@ -55,9 +55,11 @@ def offline_detector() -> Detector:
     return Detector.load(settings_from(SpinConfig(use_lm=False)))
 
 
-def stage_with(detector: Detector, lm: PreferringLM | None, **config: object) -> SpinStage:
+def stage_with(
+    detector: Detector, lm: PreferringLM | None, second: PreferringLM | None = None, **config: object
+) -> SpinStage:
     stage = SpinStage(SpinConfig(**config))  # type: ignore[arg-type]
-    detector.lm = lm
+    detector.lm, detector.second = lm, second
     detector.settings = settings_from(stage.config)
     stage._resources = _Resources(detector)
     return stage
@@ -78,6 +80,17 @@ def test_a_model_comes_with_its_own_weights_unless_weights_are_given() -> None:
     assert gemma.full_weights != smollm.full_weights
     mine = {"intercept": -1.0, "lm_gain": 1.0}
     assert SpinConfig(model="smollm2-135m", full_weights=mine).full_weights == mine
+
+
+def test_the_second_model_goes_with_the_first() -> None:
+    assert SpinConfig().second_model == "smollm2-135m"
+    assert SpinConfig().pair_weights == pair_weights("gemma-3-270m", "smollm2-135m")
+    assert SpinConfig(model="smollm2-135m").second_model is None
+    assert SpinConfig(second_model=None).pair_weights == SpinConfig().full_weights
+    with pytest.raises(ValidationError, match="second_model is the model itself"):
+        SpinConfig(second_model="gemma-3-270m")
+    with pytest.raises(ValidationError, match="the lower first"):
+        SpinConfig(second_band=(0.9, 0.3))
 
 
 def test_a_model_that_is_neither_packaged_nor_a_file_is_a_config_error(tmp_path: Path) -> None:
@@ -111,6 +124,31 @@ def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> 
     result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert [f for f in result.flags if f.text == "harmony"] == []
     assert lm.calls > 0
+
+
+def harmony_flag(stage: SpinStage) -> Flag:
+    result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
+    return next(f for f in result.flags if f.text == "harmony")
+
+
+def test_an_undecided_position_gets_the_second_models_opinion(offline_detector: Detector) -> None:
+    # 8 nats from the first model alone score about 0.6: inside the default band, so the second is asked.
+    agreeing, doubting = PreferringLM({"peace"}), PreferringLM(set())
+    agreed = harmony_flag(stage_with(offline_detector, PreferringLM({"peace"}), agreeing, threshold=0.0))
+    doubted = harmony_flag(stage_with(offline_detector, PreferringLM({"peace"}), doubting, threshold=0.0))
+    assert "harmony" in agreeing.checked and "harmony" in doubting.checked
+    assert (agreed.evidence["second_model_gain"], doubted.evidence["second_model_gain"]) == (8.0, 0.0)
+    assert agreed.evidence["lm_gain"] == doubted.evidence["lm_gain"] == 8.0
+    assert agreed.score > 0.5 > doubted.score
+
+
+def test_a_decided_position_is_not_asked_again(offline_detector: Detector) -> None:
+    second = PreferringLM({"peace"})
+    flag = harmony_flag(
+        stage_with(offline_detector, PreferringLM({"peace"}), second, threshold=0.0, second_band=(0.0, 0.1))
+    )
+    assert "harmony" not in second.checked
+    assert "second_model_gain" not in flag.evidence
 
 
 def test_lm_budget_bounds_the_checks(offline_detector: Detector) -> None:
