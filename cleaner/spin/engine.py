@@ -478,6 +478,8 @@ def _message(suspect: Suspect, best: str) -> str:
     if suspect.rule == "entity:demonym":
         return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
     lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
+    if lm and suspect.figures.second_gain is not None:
+        lm += f" (a second model by {suspect.figures.second_gain:.1f})"
     return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
 
 
