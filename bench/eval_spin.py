@@ -35,7 +35,8 @@ from bench.spinner import Spinner, Substitution
 from cleaner.model import Flag
 from cleaner.spin import scoring
 from cleaner.spin.candidates import is_content, sentences
-from cleaner.spin.engine import Detector, Suspect, lm_checks, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.suspects import Suspect, lm_checks
 from cleaner.stages.spin import SpinConfig
 
 _TOKEN = re.compile(r"\w+")

@@ -2,7 +2,8 @@
 
 :class:`Detector` holds what is loaded once per process (thesaurus index, trigram model,
 language model, fingerprints); :meth:`Detector.detect` is the per-document work. The
-stage module (:mod:`cleaner.stages.spin`) only wires it to the pipeline.
+stage module (:mod:`cleaner.stages.spin`) only wires it to the pipeline; a suspect position
+and the small decisions over a document's suspects are in :mod:`cleaner.spin.suspects`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,22 @@ from cleaner.spin.fingerprints import Fingerprints, load_fingerprints
 from cleaner.spin.lm import ContinuationScorer
 from cleaner.spin.morph import Exceptions, lemmas
 from cleaner.spin.prefilter import TrigramScorer, load_zipf
+from cleaner.spin.suspects import (
+    Suspect,
+    inside,
+    lm_checks,
+    message,
+    one_decision_per_name,
+    one_per_token,
+    ranking_key,
+    spelling_evidence,
+)
 from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
 
 name_counts = entities.name_counts
 STAGE = "spin"
 # A fingerprint from a pack is strong evidence by itself; the LM can only confirm it.
 FINGERPRINT_PRIOR = 0.75
-# Candidates are ranked by trigram gain plus this many nats per extra thesaurus that links
-# them to the word: a pair two sources agree on is likelier a spinner's swap than a loose
-# Moby-only association ("harmony" -> "peace" over "harmony" -> "line").
-AGREEMENT_BONUS = 2.0
 # Source bit of a candidate that the language model proposed itself (no thesaurus links it).
 PROPOSAL = 16
 # A proposal is only an original when it is as common as a thesaurus candidate may be and
@@ -110,40 +117,6 @@ def english_share(text: str, zipf: Callable[[str], float]) -> float:
     return sum(1 for w in words if zipf(w) >= ENGLISH_ZIPF) / len(words)
 
 
-def ranking_key(gain: float, bits: int) -> float:
-    """How a candidate ranks before the language model: its trigram gain (nats) plus
-    :data:`AGREEMENT_BONUS` per thesaurus beyond the first that links it to the word.
-
-    >>> ranking_key(1.5, 0b101), ranking_key(1.5, 0b001)
-    (3.5, 1.5)
-    """
-    return gain + AGREEMENT_BONUS * (bin(bits).count("1") - 1)
-
-
-def lm_checks(budget: float, words: int) -> int:
-    """How many positions the language model checks in a document of ``words`` words.
-
-    >>> lm_checks(15.0, 120), lm_checks(15.0, 3)
-    (18, 1)
-    """
-    return max(1, math.ceil(budget * words / 100))
-
-
-@dataclass
-class Suspect:
-    """A position worth a closer look, with its candidates best first."""
-
-    token: Token
-    candidates: list[tuple[str, float, int]]  # (word, trigram gain, source bits)
-    words: list[str]  # the sentence's lower-cased words, as the trigram model reads them
-    figures: scoring.Figures
-    kind: str = "spin"
-    rule: str = "thesaurus"
-    evidence: dict[str, float | int | str | bool | None] = field(default_factory=dict)
-    lm_gains: list[float] | None = None
-    prior: float = 0.0
-
-
 class Detector:
     """Everything loaded once per process, and the per-document detection."""
 
@@ -208,12 +181,12 @@ class Detector:
         tokens = [t for s in sents for t in s.tokens]
         fingerprint_flags = [self._fingerprint_flag(text, hit) for hit in self.fingerprints.find(text)]
         taken = [(f.start, f.end) for f in fingerprint_flags]
-        suspects = [s for s in self._spin_suspects(sents) if not _inside(s.token, taken)]
+        suspects = [s for s in self._spin_suspects(sents) if not inside(s.token, taken)]
         if self.settings.entities:
             suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
-        suspects = _one_per_token(suspects)
+        suspects = one_per_token(suspects)
         self._check_with_lm(text, tokens, suspects)
-        _one_decision_per_name(suspects)
+        one_decision_per_name(suspects)
         return fingerprint_flags, suspects
 
     def _spin_suspects(self, sents: list[Sentence]) -> list[Suspect]:
@@ -232,7 +205,7 @@ class Detector:
 
     def ranked_candidates(self, words: list[str], token: Token) -> list[tuple[float, str, int]]:
         """Every thesaurus candidate of ``token`` as ``(trigram gain, word, source bits)``, ranked
-        by the gain plus :data:`AGREEMENT_BONUS` per extra source; the first
+        by the gain plus :data:`~cleaner.spin.suspects.AGREEMENT_BONUS` per extra source; the first
         ``lm_shortlist_from`` of them are the suspect's candidates."""
         options = self.candidates(token.lower)
         if not options:
@@ -268,12 +241,12 @@ class Detector:
         for sentence in sents:
             words = sentence.words
             for token in sentence.tokens:
-                if _inside(token, taken):
+                if inside(token, taken):
                     continue
                 alternatives: list[tuple[str, str, dict[str, Any]]] = []
                 if token.word in spelled:
                     alt = spelled[token.word]
-                    alternatives.append((alt.better, "entity:spelling", _spelling_evidence(alt)))
+                    alternatives.append((alt.better, "entity:spelling", spelling_evidence(alt)))
                 for other in demonyms.get(token.word, []):
                     evidence = {"support": support[token.word], "other_support": support[other]}
                     alternatives.append((other, "entity:demonym", evidence))
@@ -442,7 +415,7 @@ class Detector:
             text=text[token.start : token.end],
             suggestions=suggestions,
             score=round(value, 3),
-            message=_message(suspect, suggestions[0]),
+            message=message(suspect, suggestions[0]),
             evidence=evidence,
         )
 
@@ -460,59 +433,3 @@ class Detector:
             message=f"“{text[hit.start : hit.end]}” is a known spinner rewording of “{original}”.",
             evidence={"fingerprint": hit.fingerprint.pack},
         )
-
-
-def _spelling_evidence(alt: entities.Alternative) -> dict[str, Any]:
-    return {
-        "edit_distance": alt.distance,
-        "support": round(alt.support, 2),
-        "better_support": round(alt.better_support, 2),
-        "support_lift": round(alt.better_support - alt.support, 2),
-    }
-
-
-def _message(suspect: Suspect, best: str) -> str:
-    word = suspect.token.word
-    if suspect.rule == "entity:spelling":
-        return f"“{word}” looks like a misspelling of “{best}”, which is better attested here and in English."
-    if suspect.rule == "entity:demonym":
-        return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
-    lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
-    if lm and suspect.figures.second_gain is not None:
-        lm += f" (a second model by {suspect.figures.second_gain:.1f})"
-    return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
-
-
-def _one_decision_per_name(suspects: list[Suspect]) -> None:
-    """Give every checked occurrence of a misspelt-looking name the mean LM gain of them all.
-
-    A spelling is the same error, or the same right spelling, wherever it occurs, and a
-    reviewer should see one decision per name, not a flag on one ``O’Brian`` and none on the
-    next. The mean (not the sum) keeps a name mentioned ten times from adding up the model's
-    usual small preference for the commoner spelling. The flag's evidence shows both: ``lm_gain``
-    (this occurrence) and ``name_lm_gain`` (the mean the score uses).
-    """
-    by_name: dict[str, list[Suspect]] = {}
-    for suspect in suspects:
-        if suspect.rule == "entity:spelling" and suspect.figures.lm_gain is not None:
-            by_name.setdefault(suspect.token.word, []).append(suspect)
-    for group in (g for g in by_name.values() if len(g) > 1):
-        mean = sum(s.figures.lm_gain or 0.0 for s in group) / len(group)
-        for suspect in group:
-            suspect.evidence["name_lm_gain"] = round(mean, 2)
-            suspect.evidence["occurrences"] = len(group)
-            suspect.figures = replace(suspect.figures, lm_gain=mean)
-
-
-def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
-    return any(start < token.end and token.start < end for start, end in spans)
-
-
-def _one_per_token(suspects: list[Suspect]) -> list[Suspect]:
-    """Entity suspects win over thesaurus suspects of the same token."""
-    by_token: dict[tuple[int, int], Suspect] = {}
-    for suspect in suspects:
-        key = (suspect.token.start, suspect.token.end)
-        if key not in by_token or suspect.kind == "entity":
-            by_token[key] = suspect
-    return list(by_token.values())

@@ -14,7 +14,8 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner.model import Document, Flag
-from cleaner.spin.engine import AGREEMENT_BONUS, Detector, lm_checks, ranking_key, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.suspects import AGREEMENT_BONUS, lm_checks, ranking_key
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
 
 

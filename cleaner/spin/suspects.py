@@ -1,0 +1,111 @@
+"""Suspect positions: what the detector holds for each, and the decisions over a document's suspects.
+
+:class:`~cleaner.spin.engine.Detector` finds the suspects, has the language model check them
+and scores them; the small pure pieces it needs around that (how candidates rank before the
+model, how many positions the model checks, one decision per name and per token, a flag's
+message) live here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cleaner.spin import entities, scoring
+from cleaner.spin.candidates import Token
+
+# Candidates are ranked by trigram gain plus this many nats per extra thesaurus that links
+# them to the word: a pair two sources agree on is likelier a spinner's swap than a loose
+# Moby-only association ("harmony" -> "peace" over "harmony" -> "line").
+AGREEMENT_BONUS = 2.0
+
+
+def ranking_key(gain: float, bits: int) -> float:
+    """How a candidate ranks before the language model: its trigram gain (nats) plus
+    :data:`AGREEMENT_BONUS` per thesaurus beyond the first that links it to the word.
+
+    >>> ranking_key(1.5, 0b101), ranking_key(1.5, 0b001)
+    (3.5, 1.5)
+    """
+    return gain + AGREEMENT_BONUS * (bin(bits).count("1") - 1)
+
+
+def lm_checks(budget: float, words: int) -> int:
+    """How many positions the language model checks in a document of ``words`` words.
+
+    >>> lm_checks(15.0, 120), lm_checks(15.0, 3)
+    (18, 1)
+    """
+    return max(1, math.ceil(budget * words / 100))
+
+
+@dataclass
+class Suspect:
+    """A position worth a closer look, with its candidates best first."""
+
+    token: Token
+    candidates: list[tuple[str, float, int]]  # (word, trigram gain, source bits)
+    words: list[str]  # the sentence's lower-cased words, as the trigram model reads them
+    figures: scoring.Figures
+    kind: str = "spin"
+    rule: str = "thesaurus"
+    evidence: dict[str, float | int | str | bool | None] = field(default_factory=dict)
+    lm_gains: list[float] | None = None
+    prior: float = 0.0
+
+
+def spelling_evidence(alt: entities.Alternative) -> dict[str, Any]:
+    return {
+        "edit_distance": alt.distance,
+        "support": round(alt.support, 2),
+        "better_support": round(alt.better_support, 2),
+        "support_lift": round(alt.better_support - alt.support, 2),
+    }
+
+
+def message(suspect: Suspect, best: str) -> str:
+    word = suspect.token.word
+    if suspect.rule == "entity:spelling":
+        return f"“{word}” looks like a misspelling of “{best}”, which is better attested here and in English."
+    if suspect.rule == "entity:demonym":
+        return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
+    lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
+    if lm and suspect.figures.second_gain is not None:
+        lm += f" (a second model by {suspect.figures.second_gain:.1f})"
+    return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
+
+
+def one_decision_per_name(suspects: list[Suspect]) -> None:
+    """Give every checked occurrence of a misspelt-looking name the mean LM gain of them all.
+
+    A spelling is the same error, or the same right spelling, wherever it occurs, and a
+    reviewer should see one decision per name, not a flag on one ``O’Brian`` and none on the
+    next. The mean (not the sum) keeps a name mentioned ten times from adding up the model's
+    usual small preference for the commoner spelling. The flag's evidence shows both: ``lm_gain``
+    (this occurrence) and ``name_lm_gain`` (the mean the score uses).
+    """
+    by_name: dict[str, list[Suspect]] = {}
+    for suspect in suspects:
+        if suspect.rule == "entity:spelling" and suspect.figures.lm_gain is not None:
+            by_name.setdefault(suspect.token.word, []).append(suspect)
+    for group in (g for g in by_name.values() if len(g) > 1):
+        mean = sum(s.figures.lm_gain or 0.0 for s in group) / len(group)
+        for suspect in group:
+            suspect.evidence["name_lm_gain"] = round(mean, 2)
+            suspect.evidence["occurrences"] = len(group)
+            suspect.figures = replace(suspect.figures, lm_gain=mean)
+
+
+def inside(token: Token, spans: list[tuple[int, int]]) -> bool:
+    return any(start < token.end and token.start < end for start, end in spans)
+
+
+def one_per_token(suspects: list[Suspect]) -> list[Suspect]:
+    """Entity suspects win over thesaurus suspects of the same token."""
+    by_token: dict[tuple[int, int], Suspect] = {}
+    for suspect in suspects:
+        key = (suspect.token.start, suspect.token.end)
+        if key not in by_token or suspect.kind == "entity":
+            by_token[key] = suspect
+    return list(by_token.values())
