@@ -20,11 +20,12 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "seeds").glob("000_*.txt"))
 ANSWERS = json.loads((ROOT / "tests" / "data" / "spin" / "seed000_spun.json").read_text(encoding="utf-8"))["cases"]
-# What the stage reaches on seed 000 today at the default threshold 0.8 with Gemma 3 270M: 7 of
-# the 31 annotated spun words (standardization, suggested, causes, harmony, both O’Brian, and
-# Iranian in "ethnic Iranian forces") and no flag elsewhere. The issue's target is 20
+# What the stage reaches on seed 000 today at the default threshold 0.7 with Gemma 3 270M and
+# SmolLM2 as the second model: 11 of the 31 annotated spun words (functions, standardization,
+# suggested, secretary, causes, harmony, punch, quarter, both O’Brian, and Iranian in "ethnic
+# Iranian forces") and one flag elsewhere ("canceled"). The issue's target is 20
 # (bench/results/spin.md). A drop below today's level fails this test.
-MIN_FOUND = 7
+MIN_FOUND = 11
 MAX_ELSEWHERE = 2
 
 

@@ -103,7 +103,7 @@ def test_a_model_that_is_neither_packaged_nor_a_file_is_a_config_error(tmp_path:
 
 def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) -> None:
     lm = PreferringLM({"peace"})
-    # An 8-nat preference scores about 0.6 with the fitted weights: below the default 0.8.
+    # An 8-nat preference scores about 0.6 with the fitted weights: below the default 0.7.
     stage = stage_with(offline_detector, lm, threshold=0.5)
     result = stage.process(TEXT, Document(id="t", source="-", text=TEXT))
     assert result.changes == []
