@@ -73,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         f"Measured by `bench/bench_spin.py` on {machine()}.",
         f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM {base.model}, "
-        f"{base.threads} threads.",
+        f"{base.threads} threads; second model {base.second_model or 'none'}, "
+        f"asked where the first model's score is in [{base.second_band[0]}, {base.second_band[1]}).",
         f"Load once per process: {load_seconds:.1f} s; peak RSS of the process {peak:.0f} MiB.",
         "",
         "| LM checks per 100 words | proposals | words/s | precision | recall |",

@@ -237,7 +237,7 @@ class SpinConfig(StageConfig):
         default=SECOND_MODELS[DEFAULT_MODEL],
         description="A second language model asked about the positions the first leaves undecided (a score in "
         "`second_band`); there the score uses the mean of the two models' gains. Two models disagree on different "
-        "words, so the mean separates originals from substitutions better than either (bench/results/spin.md); "
+        "words, so the mean separates originals from substitutions better than either (bench/results/spin-lm.md); "
         "asking only about undecided positions keeps the cost to a fraction of the checks. Default: "
         "`smollm2-135m` with Gemma, none with another model; `null` turns it off.",
     )
