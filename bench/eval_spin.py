@@ -212,8 +212,7 @@ def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[
                 rows_full.append(s.figures.vector(scoring.FEATURES))
                 labels_full.append(label)
             if s.figures.second_gain is not None:
-                mean = (s.figures.lm_gain or 0.0) + s.figures.second_gain
-                rows_pair.append(replace(s.figures, lm_gain=mean / 2).vector(scoring.FEATURES))
+                rows_pair.append(scoring.pair_vector(s.figures))
                 labels_pair.append(label)
     weights = {"prefilter_weights": scoring.fit_logistic(rows_pre, labels_pre, scoring.PREFILTER_FEATURES)}
     if rows_full:

@@ -81,11 +81,22 @@ def score(
     """
     if figures.lm_gain is None:
         return logistic(prefilter, dict(zip(PREFILTER_FEATURES, figures.vector(PREFILTER_FEATURES), strict=True)))
-    values = dict(zip(FEATURES, figures.vector(FEATURES), strict=True))
     if figures.second_gain is None or pair is None:
-        return logistic(full, values)
-    values["lm_gain"] = (values["lm_gain"] + _clip(figures.second_gain, -15.0, 15.0)) / 2
-    return logistic(pair, values)
+        return logistic(full, dict(zip(FEATURES, figures.vector(FEATURES), strict=True)))
+    return logistic(pair, dict(zip(FEATURES, pair_vector(figures), strict=True)))
+
+
+def pair_vector(figures: Figures) -> list[float]:
+    """:data:`FEATURES` of a position both models checked: ``lm_gain`` is the mean of their clipped gains.
+
+    >>> pair_vector(Figures(0.0, 4.0, 0.0, 1, -5.0, lm_gain=40.0, second_gain=1.0))[1]
+    8.0
+    """
+    values = figures.vector(FEATURES)
+    if figures.second_gain is not None:
+        at = FEATURES.index("lm_gain")
+        values[at] = (values[at] + _clip(figures.second_gain, -15.0, 15.0)) / 2
+    return values
 
 
 def fit_logistic(

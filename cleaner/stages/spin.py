@@ -272,10 +272,8 @@ class SpinConfig(StageConfig):
     @field_validator("second_model")
     @classmethod
     def _a_second_model_there_is(cls, model: str | None) -> str | None:
-        problem = unknown_model(model) if model else None
-        if problem is not None:
-            raise ValueError(problem)
-        return model or None
+        """As for `model`; empty or null means none."""
+        return cls._a_model_there_is(model) if model else None
 
     @field_validator("second_band")
     @classmethod
