@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bench.common import aeb_texts, machine, write_section
-from bench.eval_spin import score_pages, spin_page, split_pages
+from bench.eval_spin import score_pages, second_model_text, spin_page, split_pages
 from bench.spinner import Spinner
 from cleaner.spin.engine import Detector, settings_from, word_count
 from cleaner.stages.spin import SpinConfig
@@ -73,8 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         f"Measured by `bench/bench_spin.py` on {machine()}.",
         f"{len(spun)} spun aeb-dev test pages, {words} words; threshold {base.threshold}; LM {base.model}, "
-        f"{base.threads} threads; second model {base.second_model or 'none'}, "
-        f"asked where the first model's score is in [{base.second_band[0]}, {base.second_band[1]}).",
+        f"{base.threads} threads; second model {second_model_text(base)}.",
         f"Load once per process: {load_seconds:.1f} s; peak RSS of the process {peak:.0f} MiB.",
         "",
         "| LM checks per 100 words | proposals | words/s | precision | recall |",

@@ -323,7 +323,8 @@ def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[s
     write_section("spin-budgets", "\n".join(lines))
 
 
-def _second(settings: Any) -> str:
+def second_model_text(settings: Any) -> str:
+    """The second model and where it is asked, as the results files name it."""
     if not settings.use_lm or settings.second_model is None:
         return "none"
     low, high = settings.second_band
@@ -338,7 +339,7 @@ def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
         f"Measured by `bench/eval_spin.py --budgets` on {machine()}:",
         f"the {pages} aeb-dev test pages of `make eval` ({subs} substitutions), the same pages unspun, and seed 000;",
         f"{settings.lm_proposals} proposals per checked position, {settings.max_candidates} candidates scored, "
-        f"score weights as shipped, LM {settings.model}, 1 thread; second model: {_second(settings)}.",
+        f"score weights as shipped, LM {settings.model}, 1 thread; second model: {second_model_text(settings)}.",
         "One pass without the LM and one at the largest budget; a smaller budget's analysis is the large one with",
         "the suspects past its checks left unchecked (the model checks them in a fixed order and a check touches",
         "only its own suspect). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
@@ -432,7 +433,7 @@ def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
         f"starts with 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
         f"LM: {settings.model if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
         f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
-        f"Second model: {_second(settings)}.",
+        f"Second model: {second_model_text(settings)}.",
         "",
         "| threshold | precision (95% CI) | recall (95% CI) | TP | FP | FN | best suggestion = original "
         "| clean flags /1000 words (n) |",

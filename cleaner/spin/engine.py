@@ -265,13 +265,15 @@ class Detector:
         budget = lm_checks(self.settings.lm_budget, len(tokens))
         position = {(t.start, t.end): i for i, t in enumerate(tokens)}
         checked = self.check_order(suspects)[:budget]
-        as_found = [copy.copy(s) for s in checked]  # the second model starts from what the prefilter found
-        for suspect in checked:
-            self._check_one(text, tokens, position[(suspect.token.start, suspect.token.end)], suspect, self.lm)
+        where = [position[(s.token.start, s.token.end)] for s in checked]
+        # The second model starts from what the prefilter found, not from the first model's ranking.
+        as_found = [copy.copy(s) for s in checked] if self.second is not None else []
+        for i, suspect in zip(where, checked, strict=True):
+            self._check_one(text, tokens, i, suspect, self.lm)
         if self.second is not None:
-            for suspect, fresh in zip(checked, as_found, strict=True):
+            for i, suspect, fresh in zip(where, checked, as_found, strict=True):
                 if self.undecided(suspect):
-                    self._check_one(text, tokens, position[(fresh.token.start, fresh.token.end)], fresh, self.second)
+                    self._check_one(text, tokens, i, fresh, self.second)
                     suspect.figures = replace(suspect.figures, second_gain=fresh.figures.lm_gain)
 
     def undecided(self, suspect: Suspect) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # The figures, in this order, that the weights multiply (after the intercept).
 FEATURES = ("ngram_gain", "lm_gain", "model_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
@@ -95,7 +95,8 @@ def pair_vector(figures: Figures) -> list[float]:
     values = figures.vector(FEATURES)
     if figures.second_gain is not None:
         at = FEATURES.index("lm_gain")
-        values[at] = (values[at] + _clip(figures.second_gain, -15.0, 15.0)) / 2
+        (second,) = replace(figures, lm_gain=figures.second_gain).vector(["lm_gain"])  # clipped alike
+        values[at] = (values[at] + second) / 2
     return values
 
 
