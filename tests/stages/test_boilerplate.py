@@ -294,20 +294,12 @@ def test_a_rule_with_an_unanchored_branch_keeps_it_in_the_union(tmp_path: Path):
     assert union is not None and union.search("so this is the end") and not union.search("the end is near")
 
 
-def test_classifier_trims_from_the_edges_and_spares_the_inside(monkeypatch: pytest.MonkeyPatch):
-    texts = ["menu", "title", "prose one", "table row", "prose two", "teaser", "footer"]
-    probs = dict(zip(texts, [0.1, 0.7, 0.9, 0.2, 0.95, 0.3, 0.01], strict=True))
-    monkeypatch.setattr(
-        "cleaner.boilerplate.decision.document_features", lambda lines, measure=None: [[probs[line]] for line in lines]
-    )
-
-    class Model:
-        def probability(self, x: list[float]) -> float:
-            return x[0]
-
-    drops = classify_lines(texts, Model(), Trim(edge_drop=0.6, edge_stop=0.75, inner_drop=0.05))  # type: ignore[arg-type]
+def test_classifier_trims_from_the_edges_and_spares_the_inside():
+    probabilities = [0.1, 0.7, 0.9, 0.2, 0.95, 0.3, 0.01]  # menu, title, prose, table row, prose, teaser, footer
+    prob = dict(enumerate(probabilities))
+    drops = classify_lines(prob, Trim(edge_drop=0.6, edge_stop=0.75, inner_drop=0.05))
     assert sorted(drops) == [0, 5, 6]  # menu above the first sure line, teaser and footer below the last
-    kept_title = classify_lines(texts, Model(), Trim(0.8, 0.85, 0.05), keep=1)  # type: ignore[arg-type]
+    kept_title = classify_lines(prob, Trim(0.8, 0.85, 0.05), keep=1)
     assert 1 not in kept_title and 0 in kept_title
 
 
@@ -320,6 +312,38 @@ def test_lines_remembered_from_earlier_pages_decide_as_on_a_fresh_stage(path: Pa
         run(warmed, other.read_text(encoding="utf-8"))
     assert len(warmed.first_rule) and warmed.measure(text.splitlines()[0]) is warmed.measure(text.splitlines()[0])
     assert run(warmed, text)[2]["changes"] == run(BoilerplateStage(), text)[2]["changes"]
+
+
+WHOLE_PAGE_STARTING_WITH_PROSE = """\
+The council voted on Tuesday to close the old bridge to traffic, after engineers found cracks in two of its piers.
+Home
+News
+Sport
+Weather
+Business
+Opinion
+Contact us
+Subscribe
+Sign in
+Engineers were called in last month after residents reported that the bridge shook when lorries crossed it.
+Their report, published on Monday, found cracks in two of the five piers and recommended that it close at once.
+The council said a temporary footbridge would open within six weeks, and that buses would be diverted.
+Privacy policy
+Terms of use
+Cookie settings
+Follow us
+Advertise with us
+© 2024 Example Media Ltd
+"""
+
+
+def test_a_whole_page_that_starts_with_prose_is_not_taken_for_extracted_text():
+    page = WHOLE_PAGE_STARTING_WITH_PROSE
+    assert run(BoilerplateStage(), page)[2]["stats"]["taken_as_extracted"] == 0
+    # the first line alone would have made it extracted text: judged by the lead only, it is
+    assert run(BoilerplateStage(BoilerplateConfig(extracted_doubtful=1.0)), page)[2]["stats"]["taken_as_extracted"] == 1
+    article = "\n".join(line for line in page.splitlines() if line.endswith("."))
+    assert run(BoilerplateStage(), article)[2]["stats"]["taken_as_extracted"] == 1
 
 
 def test_title_to_metadata_moves_the_headline_out_of_the_text_and_records_it():

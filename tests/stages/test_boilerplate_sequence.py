@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate.classifier import LineClassifier, Tree, load_classifier
-from cleaner.boilerplate.decision import line_probabilities
+from cleaner.boilerplate.decision import line_probabilities, score_lines
 from cleaner.boilerplate.features import NAMES, best_span, document_features
 from cleaner.boilerplate.sequence import (
     SEQUENCE_NAMES,
@@ -120,12 +120,13 @@ def test_the_stage_asks_the_sequence_model_on_whole_pages_only():
     model = load_classifier()
     text = next(p for p in SEEDS if p.name.startswith("003")).read_text(encoding="utf-8")
     lines = text.split("\n")
-    alone = line_probabilities(lines, model, sequence=False)
-    with_sequence = line_probabilities(lines, model, sequence=True)
+    scored = score_lines(lines, model)
+    alone = line_probabilities(scored, model, sequence=False)
+    with_sequence = line_probabilities(scored, model, sequence=True)
     assert alone.keys() == with_sequence.keys()
     assert alone != with_sequence
     skip = {i for i in alone if "Share" in lines[i]} | {min(alone)}
-    assert not skip & line_probabilities(lines, model, skip, sequence=True).keys()
+    assert not skip & line_probabilities(score_lines(lines, model, skip), model, sequence=True).keys()
 
 
 def test_sequence_off_is_the_line_model_alone():
