@@ -79,11 +79,14 @@ def score(
     >>> score(f, {"lm_gain": 1.0}, {}) > score(f, {}, {}, pair={"lm_gain": 1.0}) > 0.99
     True
     """
+    names: Sequence[str]
     if figures.lm_gain is None:
-        return logistic(prefilter, dict(zip(PREFILTER_FEATURES, figures.vector(PREFILTER_FEATURES), strict=True)))
-    if figures.second_gain is None or pair is None:
-        return logistic(full, dict(zip(FEATURES, figures.vector(FEATURES), strict=True)))
-    return logistic(pair, dict(zip(FEATURES, pair_vector(figures), strict=True)))
+        names, weights, values = PREFILTER_FEATURES, prefilter, figures.vector(PREFILTER_FEATURES)
+    elif figures.second_gain is None or pair is None:
+        names, weights, values = FEATURES, full, figures.vector(FEATURES)
+    else:
+        names, weights, values = FEATURES, pair, pair_vector(figures)
+    return logistic(weights, dict(zip(names, values, strict=True)))
 
 
 def pair_vector(figures: Figures) -> list[float]:
