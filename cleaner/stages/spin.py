@@ -142,7 +142,7 @@ class SpinConfig(StageConfig):
         le=1.0,
         description="Lowest score a flag needs to be reported: the lowest at which clean news stays under 1 flag "
         "per 1,000 words, so that a reviewer keeps reading them. With the second model, 0.7 raised 0.70 clean flags "
-        "per 1,000 words on make eval's pages (precision 0.93, recall 0.52 on spun news) and 0.74 on 8 pages no "
+        "per 1,000 words on make eval's pages (precision 0.94, recall 0.52 on spun news) and 0.74 on 8 pages no "
         "setting was chosen on (0.97 / 0.46); 0.6 raised 0.93 and 1.18, 0.5 1.86 and 1.33 (bench/results/spin.md).",
     )
     use_lm: bool = Field(
