@@ -8,8 +8,9 @@
   are flagged, and how many flags fall elsewhere.
 
 Pages whose id starts with 0-3 are the *fit* half (``--fit`` fits the score weights on them),
-the others the *test* half, whose figures are the ones reported. ``--pages N`` (default 8;
-0 = all) limits each half. Each page is analysed once (LM included); every threshold of the
+the others the *test* half, whose figures are the ones reported; ``--fit-document`` fits the
+document weights on the fit half spun and unspun, analysed with the stage's settings.
+``--pages N`` (default 8; 0 = all) limits each half. Each page is analysed once (LM included); every threshold of the
 table filters the same suspects. The report also counts where the substitutions are lost at
 the default threshold (:func:`miss_cause`) and lists the flags raised on the clean pages.
 
@@ -135,19 +136,23 @@ def wilson(hits: float, total: float, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def flags_of(detector: Detector, text: str, analysis: Analysis, threshold: float) -> list[Flag]:
     """The flags :meth:`Detector.detect` gives, from an analysis done once for every threshold."""
     fingerprint_flags, suspects = analysis
-    flags = [detector.flag(text, s) for s in suspects if detector.score(s) >= threshold]
+    scored = detector.document_scores(suspects)
+    flags = [detector.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
     return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
 
 
-def miss_cause(detector: Detector, text: str, sub: Substitution, suspects: dict[tuple[int, int], Suspect]) -> str:
-    """Why a substitution was not flagged (or "flagged"), in the order the stage works."""
-    suspect = suspects.get((sub.start, sub.end))
+def miss_cause(
+    detector: Detector, text: str, sub: Substitution, suspects: dict[tuple[int, int], tuple[Suspect, float]]
+) -> str:
+    """Why a substitution was not flagged (or "flagged"), in the order the stage works;
+    ``suspects`` holds each suspect by its span, with its final score."""
+    suspect, final = suspects.get((sub.start, sub.end), (None, 0.0))
     if suspect is None:
         token = next((t for s in sentences(text) for t in s.tokens if (t.start, t.end) == (sub.start, sub.end)), None)
         if token is None or (not is_content(token) and sub.source != "demonym"):
@@ -155,7 +160,7 @@ def miss_cause(detector: Detector, text: str, sub: Substitution, suspects: dict[
         if not detector.candidates(token.lower):
             return "no thesaurus candidate"
         return "prefilter: no candidate fits the trigrams better"
-    if detector.score(suspect) >= detector.settings.threshold:
+    if final >= detector.settings.threshold:
         return "flagged"
     if suspect.lm_gains is None:
         return "LM budget spent before it"
@@ -185,7 +190,8 @@ def miss_causes(
     """How many substitutions end where, at the detector's threshold."""
     causes: Counter[str] = Counter()
     for (text, subs), (_, suspects) in zip(spun, analyses, strict=True):
-        by_span = {(s.token.start, s.token.end): s for s in suspects}
+        scored = detector.document_scores(suspects)
+        by_span = {(s.token.start, s.token.end): (s, v.score) for s, v in zip(suspects, scored, strict=True)}
         causes.update(miss_cause(detector, text, sub, by_span) for sub in subs)
     return causes
 
@@ -224,6 +230,21 @@ def fit(detector: Detector, spun: list[tuple[str, list[Substitution]]]) -> dict[
         f"{len(rows_pair)} checked by the second model too"
     )
     return weights
+
+
+def fit_document(detector: Detector, pages: list[tuple[str, list[Substitution]]]) -> dict[str, float]:
+    """Fit the document weights on texts with their substitutions (none for clean ones), analysed with
+    the stage's settings: the step rescores the scores those give, so they must be the shipped ones."""
+    rows, labels = [], []
+    for text, subs in pages:
+        truth = {(s.start, s.end) for s in subs}
+        _, suspects = detector.analyse(text)
+        alone = [detector.score(s) for s in suspects]
+        for i, support in scoring.supports(alone, detector.checked_spin(suspects)).items():
+            rows.append(scoring.document_vector(alone[i], support.value))
+            labels.append(int((suspects[i].token.start, suspects[i].token.end) in truth))
+    print(f"fitted on {len(rows)} LM-checked suspects of {len(pages)} texts ({sum(labels)} spun)")
+    return scoring.fit_logistic(rows, labels, scoring.DOCUMENT_FEATURES)
 
 
 def analyses_by_budget(
@@ -356,6 +377,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--fit", action="store_true", help="fit score weights on the fit half and print them")
     # 8 pages of each half by default: the whole test half (43 pages, 2 x 30k words) takes
     # hours on the shared 2-core machine with the LM on.
+    parser.add_argument(
+        "--fit-document",
+        action="store_true",
+        help="fit the document weights on the fit half, spun and clean, and print them",
+    )
     parser.add_argument("--pages", type=int, default=8, help="pages of each half (0 = all)")
     parser.add_argument("--no-lm", action="store_true", help="prefilter and thesaurus only")
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
@@ -390,6 +416,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         budget_report(detector, sorted(float(b) for b in args.budgets.split(",")), test_ids, pages)
         return
     spinner = Spinner()
+    if args.fit_document:
+        texts = [t for p in fit_ids for t in (spin_page(spinner, p, pages[p]), (pages[p], []))]
+        weights = {"document_weights": fit_document(detector, texts)}
+        print(json.dumps({k: {n: round(v, 3) for n, v in w.items()} for k, w in weights.items()}, indent=2))
+        return
     if args.fit:
         weights = fit(detector, [spin_page(spinner, p, pages[p]) for p in fit_ids])
         print(json.dumps({k: {n: round(v, 3) for n, v in w.items()} for k, w in weights.items()}, indent=2))

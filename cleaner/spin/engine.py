@@ -9,13 +9,12 @@ and the small decisions over a document's suspects are in :mod:`cleaner.spin.sus
 from __future__ import annotations
 
 import copy
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleaner.model import Flag
 from cleaner.spin import entities, scoring
@@ -78,6 +77,7 @@ class Settings:
     full_weights: Mapping[str, float]
     prefilter_weights: Mapping[str, float]
     pair_weights: Mapping[str, float]
+    document_weights: Mapping[str, float]
 
 
 def settings_from(config: Any) -> Settings:
@@ -115,6 +115,14 @@ def english_share(text: str, zipf: Callable[[str], float]) -> float:
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return 1.0
     return sum(1 for w in words if zipf(w) >= ENGLISH_ZIPF) / len(words)
+
+
+class Scored(NamedTuple):
+    """A suspect's final score, its score alone, and its document's support (None where not used)."""
+
+    score: float
+    alone: float
+    support: scoring.Support | None = None
 
 
 class Detector:
@@ -162,7 +170,9 @@ class Detector:
     def detect(self, text: str, run_names: Counter[str] | None = None) -> list[Flag]:
         """The flags of one document scoring at least the threshold, in text order."""
         fingerprint_flags, suspects = self.analyse(text, run_names)
-        flags = [self.flag(text, s) for s in suspects if self.score(s) >= self.settings.threshold]
+        scored = self.document_scores(suspects)
+        threshold = self.settings.threshold
+        flags = [self.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
         return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
 
     def not_english(self, text: str) -> str | None:
@@ -381,14 +391,30 @@ class Detector:
         lm_gain = suspect.figures.lm_gain or 0.0
         if suspect.rule == "entity:spelling":
             lift = float(suspect.evidence.get("support_lift", 0.0) or 0.0)
-            value = 1.0 / (1.0 + math.exp(-(-1.0 + 1.5 * lift + 0.5 * lm_gain)))
+            value = scoring.sigmoid(-1.0 + 1.5 * lift + 0.5 * lm_gain)
         elif suspect.rule == "entity:demonym":
-            value = 1.0 / (1.0 + math.exp(-(-2.0 + 0.5 * lm_gain)))
+            value = scoring.sigmoid(-2.0 + 0.5 * lm_gain)
         return value
 
-    def flag(self, text: str, suspect: Suspect) -> Flag:
-        """The flag a reviewer sees for a suspect."""
-        value = self.score(suspect)
+    def document_scores(self, suspects: list[Suspect]) -> list[Scored]:
+        """The final score of each of a document's suspects (in order): a position the language model
+        checked is scored again with the support of the document's other checked positions
+        (:func:`cleaner.spin.scoring.with_document`), when ``document_weights`` are set."""
+        alone = [self.score(s) for s in suspects]
+        weights = self.settings.document_weights
+        support = scoring.supports(alone, self.checked_spin(suspects)) if weights else {}
+        return [
+            Scored(scoring.with_document(a, support[i], weights), a, support[i]) if i in support else Scored(a, a)
+            for i, a in enumerate(alone)
+        ]
+
+    @staticmethod
+    def checked_spin(suspects: list[Suspect]) -> list[int]:
+        """Indexes of the thesaurus suspects the language model checked: those the document step rescores."""
+        return [i for i, s in enumerate(suspects) if s.kind == "spin" and s.figures.lm_gain is not None]
+
+    def flag(self, text: str, suspect: Suspect, scored: Scored) -> Flag:
+        """The flag a reviewer sees for a suspect with its final score (:meth:`document_scores`)."""
         token = suspect.token
         shown = suspect.candidates[: self.settings.max_candidates]
         suggestions = [match_case(w, token.word) for w, _, _ in shown]
@@ -405,6 +431,10 @@ class Detector:
             evidence["model_gain"] = round(suspect.figures.model_gain, 2)
         if suspect.figures.second_gain is not None:
             evidence["second_model_gain"] = round(suspect.figures.second_gain, 2)
+        if scored.support is not None:
+            evidence["score_alone"] = round(scored.alone, 3)
+            evidence["document_support"] = round(scored.support.value, 3)
+            evidence["document_weight"] = round(scored.support.weight, 2)
         if suspect.kind == "spin":
             names = {**SOURCE_NAMES, PROPOSAL: "language-model"}
             evidence["thesauri"] = ",".join(n for bit, n in names.items() if suspect.candidates[0][2] & bit)
@@ -416,7 +446,7 @@ class Detector:
             end=token.end,
             text=text[token.start : token.end],
             suggestions=suggestions,
-            score=round(value, 3),
+            score=round(scored.score, 3),
             message=message(suspect, suggestions[0]),
             evidence=evidence,
         )

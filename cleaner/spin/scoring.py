@@ -6,6 +6,10 @@ through ``bench/spinner.py``) and kept in the stage config, so the score reads a
 likely this is a substitution"; positions the language model did not check use the
 prefilter-only weights. Positions a second model also checked (``Figures.second_gain``) use
 the pair weights, fitted on the mean of the two models' gains.
+
+Last, a position the language model checked is scored again together with its document
+(:func:`with_document`): a spinner rewrites a whole document, so a position is likelier a
+substitution where the model is sure of several others in the same text.
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 # The figures, in this order, that the weights multiply (after the intercept).
 FEATURES = ("ngram_gain", "lm_gain", "model_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
 PREFILTER_FEATURES = ("ngram_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
+# The figures the document weights multiply (see :func:`with_document`).
+DOCUMENT_FEATURES = ("alone", "support")
+# How many of a document's other checked positions its support counts (:func:`document_support`).
+DOCUMENT_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -54,14 +63,27 @@ def _clip(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
+def linear(weights: Mapping[str, float], values: Mapping[str, float]) -> float:
+    """``intercept + sum(w * x)``: the log-odds of :func:`logistic`.
+
+    >>> linear({"intercept": -1.0, "x": 2.0}, {"x": 1.5})
+    2.0
+    """
+    return weights.get("intercept", 0.0) + sum(w * values[k] for k, w in weights.items() if k != "intercept")
+
+
+def sigmoid(log_odds: float) -> float:
+    """The probability of ``log_odds`` (clipped to ±30)."""
+    return 1.0 / (1.0 + math.exp(-_clip(log_odds, -30.0, 30.0)))
+
+
 def logistic(weights: Mapping[str, float], values: Mapping[str, float]) -> float:
     """``sigmoid(intercept + sum(w * x))``.
 
     >>> logistic({"intercept": 0.0, "x": 1.0}, {"x": 0.0})
     0.5
     """
-    z = weights.get("intercept", 0.0) + sum(w * values[k] for k, w in weights.items() if k != "intercept")
-    return 1.0 / (1.0 + math.exp(-_clip(z, -30.0, 30.0)))
+    return sigmoid(linear(weights, values))
 
 
 def score(
@@ -101,6 +123,56 @@ def pair_vector(figures: Figures) -> list[float]:
         (second,) = replace(figures, lm_gain=figures.second_gain).vector(["lm_gain"])  # clipped alike
         values[at] = (values[at] + second) / 2
     return values
+
+
+class Support(NamedTuple):
+    """What a document's other checked positions say about one position (see :func:`supports`)."""
+
+    value: float
+    """The mean of their :data:`DOCUMENT_TOP` highest scores, a missing one counting as 0."""
+    weight: float
+    """How far that moves the position's score: 1 with :data:`DOCUMENT_TOP` others or more, less with fewer."""
+
+
+def supports(scores: Sequence[float], checked: Sequence[int]) -> dict[int, Support]:
+    """The :class:`Support` of each position in ``checked`` (indexes into ``scores``) from the others in ``checked``.
+
+    A spinner rewrites a whole document (about one content word in eight), so a spun document
+    has several positions the model is sure of; a clean one seldom more than one. A short text
+    has few others to tell which it is: counting a missing one as 0 keeps a single sure
+    position from supporting itself, and the weight leaves such a score nearer its own.
+
+    >>> supports([0.9, 0.2, 0.8], [0, 2])
+    {0: Support(value=0.16, weight=0.2), 2: Support(value=0.18, weight=0.2)}
+    """
+    best = sorted(checked, key=lambda i: -scores[i])[: DOCUMENT_TOP + 1]  # every position's best others
+    weight = min(1.0, (len(checked) - 1) / DOCUMENT_TOP)
+    return {i: Support(sum([scores[j] for j in best if j != i][:DOCUMENT_TOP]) / DOCUMENT_TOP, weight) for i in checked}
+
+
+def document_vector(alone: float, support: float) -> list[float]:
+    """:data:`DOCUMENT_FEATURES`: the log-odds of a position's score alone (clipped to ±8), and its document's support.
+
+    >>> document_vector(0.5, 0.3), document_vector(1.0, 0.3)[0]
+    ([0.0, 0.3], 8.0)
+    """
+    p = _clip(alone, 1e-4, 1.0 - 1e-4)
+    return [_clip(math.log(p / (1.0 - p)), -8.0, 8.0), support]
+
+
+def with_document(alone: float, support: Support, weights: Mapping[str, float]) -> float:
+    """The score of a checked position given its document: the logistic of ``weights`` over
+    :func:`document_vector`, its log-odds moved from the score alone by ``support.weight`` of the way.
+
+    >>> w = {"intercept": -6.5, "alone": 1.0, "support": 6.5}
+    >>> [round(with_document(0.9, Support(v, 1.0), w), 2) for v in (0.9, 0.2)]
+    [0.82, 0.05]
+    >>> round(with_document(0.9, Support(0.0, 0.0), w), 6)
+    0.9
+    """
+    x = document_vector(alone, support.value)
+    fitted = linear(weights, dict(zip(DOCUMENT_FEATURES, x, strict=True)))
+    return sigmoid(x[0] + support.weight * (fitted - x[0]))
 
 
 def fit_logistic(

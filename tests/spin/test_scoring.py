@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.spin.scoring import FEATURES, Figures, fit_logistic, score
-from cleaner.stages.spin import FITTED_WEIGHTS, fitted_weights
+from cleaner.spin.scoring import FEATURES, Figures, Support, fit_logistic, score, supports, with_document
+from cleaner.stages.spin import FITTED_DOCUMENT_WEIGHTS, FITTED_WEIGHTS, fitted_weights
 
 
 @pytest.mark.parametrize("model", sorted(FITTED_WEIGHTS))
@@ -27,3 +27,23 @@ def test_fit_separates_two_groups() -> None:
     ]
     weights = fit_logistic(rows, [0, 0, 0, 1, 1, 1], FEATURES, steps=500)
     assert weights["lm_gain"] > 0
+
+
+def test_a_positions_support_leaves_the_position_itself_out() -> None:
+    scores = [0.99, 0.1, 0.2, 0.95, 0.05, 0.3, 0.97, 0.9]
+    found = supports(scores, list(range(len(scores))))
+    # the best position is supported by the next five, the others by the best five but themselves
+    assert found[0].value == pytest.approx((0.97 + 0.95 + 0.9 + 0.3 + 0.2) / 5)
+    assert found[1].value == pytest.approx((0.99 + 0.97 + 0.95 + 0.9 + 0.3) / 5)
+    assert {s.weight for s in found.values()} == {1.0}
+    assert supports(scores, [0, 1])[0] == Support(0.1 / 5, 1 / 5)
+
+
+@pytest.mark.parametrize("pair", sorted(FITTED_DOCUMENT_WEIGHTS))
+def test_more_support_means_a_higher_score_and_no_evidence_leaves_it(pair: tuple[str, str]) -> None:
+    weights = FITTED_DOCUMENT_WEIGHTS[pair]
+    low, high = (with_document(0.8, Support(v, 1.0), weights) for v in (0.1, 0.9))
+    assert low < high
+    assert with_document(0.8, Support(0.0, 0.0), weights) == pytest.approx(0.8)
+    halfway = with_document(0.8, Support(0.1, 0.5), weights)
+    assert low < halfway < 0.8

@@ -59,6 +59,9 @@ def offline_detector() -> Detector:
 def stage_with(
     detector: Detector, lm: PreferringLM | None, second: PreferringLM | None = None, **config: object
 ) -> SpinStage:
+    """The stage with fake models; without the document step unless ``document_weights`` are given,
+    so that a position's score is its own."""
+    config.setdefault("document_weights", {})
     stage = SpinStage(SpinConfig(**config))  # type: ignore[arg-type]
     detector.lm, detector.second = lm, second
     detector.settings = settings_from(stage.config)
@@ -151,6 +154,31 @@ def test_a_decided_position_is_not_asked_again(offline_detector: Detector) -> No
     )
     assert "harmony" not in second.checked
     assert "second_model_gain" not in flag.evidence
+
+
+def test_a_position_scores_higher_in_a_document_where_other_positions_look_spun_too(
+    offline_detector: Detector,
+) -> None:
+    other = "The minister said the budget would be published on Monday after a long debate in parliament. "
+    alone_in_clean = other * 5 + TEXT
+    among_swaps = " ".join([TEXT] * 6)
+    fitted = SpinConfig().document_weights
+    assert fitted, "the default model pair ships fitted document weights"
+
+    def harmony_scores(text: str, weights: dict[str, float]) -> list[Flag]:
+        lm = PreferringLM({"peace"})
+        stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0, document_weights=weights)
+        result = stage.process(text, Document(id="t", source="-", text=text))
+        return [f for f in result.flags if f.text == "harmony"]
+
+    (lonely,) = harmony_scores(alone_in_clean, fitted)
+    crowded = harmony_scores(among_swaps, fitted)
+    (plain,) = harmony_scores(alone_in_clean, {})
+    assert len(crowded) == 6
+    assert crowded[0].score > lonely.score
+    assert float(crowded[0].evidence["document_support"] or 0) > float(lonely.evidence["document_support"] or 0)
+    assert lonely.evidence["score_alone"] == crowded[0].evidence["score_alone"] == plain.score
+    assert "document_support" not in plain.evidence
 
 
 def test_lm_budget_bounds_the_checks(offline_detector: Detector) -> None:
