@@ -247,40 +247,61 @@ def fit_document(detector: Detector, pages: list[tuple[str, list[Substitution]]]
     return scoring.fit_logistic(rows, labels, scoring.DOCUMENT_FEATURES)
 
 
+def checks_made(
+    detector: Detector, budget: float | None, before: list[Suspect], after: list[Suspect], words: int
+) -> int:
+    """How many suspects of the check order the model checks at a fixed ``budget``, or (None) in the
+    stage's own rounds: ``lm_budget``, then ``lm_budget_spun`` if those checks find the text likely spun.
+    ``before`` is the analysis without the model, ``after`` the one with every suspect checked."""
+    order = detector.check_order(before)
+    if budget is not None:
+        return len(order[: lm_checks(budget, words)])
+    settings, done = detector.settings, {(s.token.start, s.token.end): s for s in after}
+    first, more = lm_checks(settings.lm_budget, words), lm_checks(settings.lm_budget_spun, words)
+    if more > first and detector.looks_spun([done[(s.token.start, s.token.end)] for s in order[:first]]):
+        first = more
+    return len(order[:first])
+
+
 def analyses_by_budget(
-    detector: Detector, texts: list[str], budgets: Sequence[float]
-) -> tuple[dict[float, list[Analysis]], dict[float, float]]:
-    """Every text analysed at every LM budget, from two passes: one without the LM, one at the largest budget.
+    detector: Detector, texts: list[str], budgets: Sequence[float | None]
+) -> tuple[dict[float | None, list[Analysis]], dict[float | None, float]]:
+    """Every text analysed at every LM budget (None: the stage's own rounds, :func:`checks_made`), from
+    two passes: one without the LM, one checking every suspect a budget could reach.
 
     The model checks the suspects in :meth:`Detector.check_order` (computed before it looks
     at any of them) and a check changes nothing but its own suspect, so the analysis at a
-    smaller budget is the large one with the suspects past its :func:`lm_checks` as the
-    pass without the LM left them. Also returns the seconds each budget would take: the
-    pass without the LM plus the LM pass's extra time in proportion to the checks made.
+    smaller budget is the large one with the suspects past its checks as the pass without the
+    LM left them. Also returns the seconds each budget would take: the pass without the LM plus
+    the LM pass's extra time in proportion to the checks made.
     """
     lm, settings = detector.lm, detector.settings
     started = time.perf_counter()
     detector.lm = None
     plain = [detector.analyse(t) for t in texts]
     plain_seconds = time.perf_counter() - started
-    detector.lm, detector.settings = lm, replace(settings, lm_budget=max(budgets))
+    largest = max([b for b in budgets if b is not None] + [settings.lm_budget, settings.lm_budget_spun])
+    detector.lm, detector.settings = lm, replace(settings, lm_budget=largest, lm_budget_spun=0.0)
     started = time.perf_counter()
     full = [detector.analyse(t) for t in texts]
     lm_seconds = time.perf_counter() - started - plain_seconds
     detector.settings = settings
-    analyses: dict[float, list[Analysis]] = {}
-    checks: dict[float, int] = {}
+    analyses: dict[float | None, list[Analysis]] = {}
+    checks: dict[float | None, int] = {}
     for budget in budgets:
         analyses[budget], checks[budget] = [], 0
         for text, (fingerprint_flags, before), (_, after) in zip(texts, plain, full, strict=True):
-            first = detector.check_order(before)[: lm_checks(budget, word_count(text))]
-            checked = {(s.token.start, s.token.end) for s in first}
+            made = checks_made(detector, budget, before, after, word_count(text))
+            checked = {(s.token.start, s.token.end) for s in detector.check_order(before)[:made]}
             done = {(s.token.start, s.token.end): s for s in after}
             mixed = [done[k] if k in checked else s for s in before for k in [(s.token.start, s.token.end)]]
             analyses[budget].append((fingerprint_flags, mixed))
-            checks[budget] += len(first)
-    most = max(1, checks[max(budgets)])
-    return analyses, {b: plain_seconds + lm_seconds * checks[b] / most for b in budgets}
+            checks[budget] += made
+    most = sum(
+        checks_made(detector, largest, before, after, word_count(text))
+        for text, (_, before), (_, after) in zip(texts, plain, full, strict=True)
+    )
+    return analyses, {b: plain_seconds + lm_seconds * checks[b] / max(1, most) for b in budgets}
 
 
 def best_recall(rows: list[dict[str, float]], precision: float) -> dict[str, float] | None:
@@ -293,7 +314,9 @@ def best_recall(rows: list[dict[str, float]], precision: float) -> dict[str, flo
     return max(fit, key=lambda r: r["recall"]) if fit else None
 
 
-def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[str], pages: dict[str, str]) -> None:
+def budget_report(
+    detector: Detector, budgets: Sequence[float | None], page_ids: list[str], pages: dict[str, str]
+) -> None:
     """`--budgets`: accuracy and estimated speed of the stage at several LM budgets, from one LM pass."""
     spinner = Spinner()
     spun = [spin_page(spinner, p, pages[p]) for p in page_ids]
@@ -320,7 +343,7 @@ def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[s
             row["clean"] = clean_rate(clean, clean_flags, t)[0]
             row["seed"] = seed_hits(marks, flags_of(detector, seed, seed_a, t))[0]
             rows.append(row)
-        label = f"{budget:g}"
+        label = budget_label(detector.settings, budget)
         speed = f"{words / seconds[budget]:.0f}"
         for row in rows:
             if row["threshold"] in THRESHOLDS:
@@ -342,6 +365,13 @@ def budget_report(detector: Detector, budgets: Sequence[float], page_ids: list[s
         shown = ", ".join(f"{cause} {count}" for cause, count in causes.most_common())
         lines.append(f"- budget {label} ({speed} words/s): {reached}. {shown}")
     write_section("spin-budgets", "\n".join(lines))
+
+
+def budget_label(settings: Any, budget: float | None) -> str:
+    """A fixed budget, or (None) the stage's own rounds, as the tables name them."""
+    if budget is None:
+        return f"{settings.lm_budget:g}, {settings.lm_budget_spun:g} if spun (default)"
+    return f"{budget:g}"
 
 
 def second_model_text(settings: Any) -> str:
@@ -391,8 +421,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--budgets",
         default=None,
-        help="comma-separated LM budgets (e.g. 15,30,60,1000): accuracy at each from one LM pass "
-        "(bench/results/spin-budgets.md) instead of the default report",
+        help="comma-separated LM budgets (e.g. 15,30,60,1000): accuracy at each, and at the stage's own two rounds, "
+        "from one LM pass (bench/results/spin-budgets.md) instead of the default report",
     )
     args = parser.parse_args(argv)
 
@@ -413,7 +443,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     pages = aeb_texts("ground-truth")
     fit_ids, test_ids = split_pages(pages, args.pages or None)
     if args.budgets:
-        budget_report(detector, sorted(float(b) for b in args.budgets.split(",")), test_ids, pages)
+        budgets: list[float | None] = [None, *sorted(float(b) for b in args.budgets.split(","))]
+        budget_report(detector, budgets, test_ids, pages)
         return
     spinner = Spinner()
     if args.fit_document:
@@ -462,7 +493,8 @@ def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
         f"Measured by `bench/eval_spin.py` (`make eval`) on {machine()}:",
         f"{pages} aeb-dev test pages (ids not starting with 0-3; the score weights were fitted on pages whose id",
         f"starts with 0-3), spun by `bench/spinner.py`: {subs} substitutions in {words} words.",
-        f"LM: {settings.model if settings.use_lm else 'off'}, budget {settings.lm_budget} checks per 100 words, "
+        f"LM: {settings.model if settings.use_lm else 'off'}, "
+        f"budget {budget_label(settings, None)} checks per 100 words, "
         f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
         f"Second model: {second_model_text(settings)}.",
         "",

@@ -57,6 +57,8 @@ class Settings:
     threshold: float
     use_lm: bool
     lm_budget: float
+    lm_budget_spun: float
+    spun_support: float
     prefilter_gain: float
     max_candidates: int
     lm_shortlist_from: int
@@ -270,16 +272,30 @@ class Detector:
         return found
 
     def _check_with_lm(self, text: str, tokens: list[Token], suspects: list[Suspect]) -> None:
+        """Check the first ``lm_budget`` suspects of the check order; if they find the document likely
+        spun (:meth:`looks_spun`), go on to ``lm_budget_spun``."""
         if self.lm is None or not suspects:
             return
-        budget = lm_checks(self.settings.lm_budget, len(tokens))
+        order = self.check_order(suspects)
+        first = lm_checks(self.settings.lm_budget, len(tokens))
+        self._check_batch(text, tokens, order[:first], self.lm)
+        more = lm_checks(self.settings.lm_budget_spun, len(tokens))
+        if more > first and self.looks_spun(order[:first]):
+            self._check_batch(text, tokens, order[first:more], self.lm)
+
+    def looks_spun(self, checked: list[Suspect]) -> bool:
+        """Whether the support of the checked thesaurus suspects reaches ``spun_support``."""
+        scores = [self.score(s) for s in checked if s.kind == "spin" and s.figures.lm_gain is not None]
+        return scoring.document_support(scores) >= self.settings.spun_support
+
+    def _check_batch(self, text: str, tokens: list[Token], checked: list[Suspect], lm: ContinuationScorer) -> None:
+        """``lm`` checks ``checked``; the second model those it leaves undecided."""
         position = {(t.start, t.end): i for i, t in enumerate(tokens)}
-        checked = self.check_order(suspects)[:budget]
         where = [position[(s.token.start, s.token.end)] for s in checked]
         # The second model starts from what the prefilter found, not from the first model's ranking.
         as_found = [copy.copy(s) for s in checked] if self.second is not None else []
         for i, suspect in zip(where, checked, strict=True):
-            self._check_one(text, tokens, i, suspect, self.lm)
+            self._check_one(text, tokens, i, suspect, lm)
         if self.second is not None:
             for i, suspect, fresh in zip(where, checked, as_found, strict=True):
                 if self.undecided(suspect):

@@ -181,6 +181,20 @@ def test_a_position_scores_higher_in_a_document_where_other_positions_look_spun_
     assert "document_support" not in plain.evidence
 
 
+def test_the_model_checks_more_of_a_document_its_first_checks_find_likely_spun(offline_detector: Detector) -> None:
+    text = " ".join([TEXT] * 6)
+    first = lm_checks(5.0, word_count(text))
+
+    def checks(spun_support: float) -> int:
+        lm = PreferringLM({"peace"})
+        stage = stage_with(offline_detector, lm, lm_budget=5.0, lm_budget_spun=100.0, spun_support=spun_support)
+        stage.process(text, Document(id="t", source="-", text=text))
+        return lm.calls
+
+    assert checks(spun_support=1.0) == first  # never likely spun: the first round only
+    assert checks(spun_support=0.05) > first  # any sure position is enough: on to the second round
+
+
 def test_lm_budget_bounds_the_checks(offline_detector: Detector) -> None:
     lm = PreferringLM(set())
     stage = stage_with(offline_detector, lm, lm_budget=0.1)
