@@ -151,8 +151,9 @@ def fitted_weights(model: str) -> tuple[dict[str, float], dict[str, float]]:
 class SpinConfig(StageConfig):
     """Settings of the spin stage (section ``spin:`` of the config).
 
-    The figures quoted for `threshold` and `model` were measured with Gemma 3 270M; those of the
-    other settings with SmolLM2-135M, before Gemma became the default (bench/results/spin-lm.md).
+    The figures quoted for `threshold`, the budgets, `spun_support` and `model` were measured with
+    Gemma 3 270M; those of the other settings with SmolLM2-135M, before Gemma became the default
+    (bench/results/spin-lm.md).
     """
 
     threshold: float = Field(
@@ -161,9 +162,9 @@ class SpinConfig(StageConfig):
         le=1.0,
         description="Lowest score a flag needs to be reported. With the document step (`document_weights`), "
         "clean news stays far under 1 flag per 1,000 words at any threshold from 0.3 up, so the threshold is set by "
-        "precision: 0.4 is the lowest that keeps it at 0.85 or more with a margin. On make eval's pages it gives "
-        "precision 0.875, recall 0.60 and 0.23 clean flags per 1,000 words; on 8 pages no setting was chosen on "
-        "0.91 / 0.52 / 0.15. At 0.35 precision is 0.850 (bench/results/spin.md).",
+        "precision: 0.4 is the lowest that keeps it at 0.85 or more on make eval's pages, where it gives precision "
+        "0.871, recall 0.656 and 0.23 clean flags per 1,000 words (0.35: precision 0.845). On 8 further pages, on "
+        "which no weight or threshold was chosen: 0.908 / 0.608 / 0.15 (bench/results/spin.md).",
     )
     use_lm: bool = Field(
         default=True, description="Check suspect positions with the language model (slower, more precise)."
@@ -187,8 +188,8 @@ class SpinConfig(StageConfig):
         ge=0.0,
         le=1.0,
         description="The support of the first checks (the mean of their 5 best scores, see `document_weights`) from "
-        "which a document counts as likely spun. After 8 checks per 100 words, spun test pages had 0.59-1.0 (one "
-        "with no suspects 0), clean ones 0.0-0.74, seed 000 0.89.",
+        "which a document counts as likely spun. After 8 checks per 100 words, the 16 spun test pages had 0.59-1.0 "
+        "(one with no suspects 0), the same pages unspun 0.0-0.74, seed 000 0.89.",
     )
     prefilter_gain: float = Field(
         default=1.0,
