@@ -27,7 +27,7 @@ from cleaner.spin.suspects import one_per_token
 from cleaner.stages.spin import SpinConfig
 
 SHARE = 0.3  # of a page's demonym mentions swapped (at least one)
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
 _KNOWN = frozenset(DEMONYMS)
 
@@ -93,7 +93,8 @@ def main() -> None:
             f"| {threshold} | {hits} of {swaps} ({hits / swaps:.2f}) | {wrong} | "
             f"{len(false_clean)} ({', '.join(false_clean) or '-'}) |"
         )
-    missed = sorted(round(s.score, 2) for s in spun if s.swapped and s.score < 0.7)
+    default = detector.settings.threshold
+    missed = sorted(round(s.score, 2) for s in spun if s.swapped and s.score < default)
     suspected = sum(1 for s in spun if s.swapped)
     markdown = f"""## Spin stage: the demonym signal on demonym swaps
 
@@ -109,7 +110,8 @@ suspect, as in the stage; default settings.
 {chr(10).join(rows)}
 
 {suspected} of the {swaps} swaps became suspects (a swapped demonym must be much less used in the
-page than another one). The scores of the swaps left below 0.7: {", ".join(map(str, missed)) or "none"}.
+page than another one). The scores of the swaps left below the default threshold {default}:
+{", ".join(map(str, missed)) or "none"}.
 """
     write_section("spin-demonyms", markdown)
 
