@@ -285,7 +285,7 @@ class Detector:
 
     def looks_spun(self, checked: list[Suspect]) -> bool:
         """Whether the support of the checked thesaurus suspects reaches ``spun_support``."""
-        scores = [self.score(s) for s in checked if s.kind == "spin" and s.figures.lm_gain is not None]
+        scores = [self.score(checked[i]) for i in self.checked_spin(checked)]
         return scoring.document_support(scores) >= self.settings.spun_support
 
     def _check_batch(self, text: str, tokens: list[Token], checked: list[Suspect], lm: ContinuationScorer) -> None:
