@@ -189,7 +189,7 @@ class SpinConfig(StageConfig):
         le=1.0,
         description="The support of the first checks (the mean of their 5 best scores, see `document_weights`) from "
         "which a document counts as likely spun. After 8 checks per 100 words, the 16 spun test pages had 0.59-1.0 "
-        "(one with no suspects 0), the same pages unspun 0.0-0.74, seed 000 0.89.",
+        "(a German page, which the stage leaves alone, 0), the same pages unspun 0.0-0.74, seed 000 0.89.",
     )
     prefilter_gain: float = Field(
         default=1.0,
