@@ -247,16 +247,18 @@ def fit_document(detector: Detector, pages: list[tuple[str, list[Substitution]]]
     return scoring.fit_logistic(rows, labels, scoring.DOCUMENT_FEATURES)
 
 
+Span = tuple[int, int]
+
+
 def checks_made(
-    detector: Detector, budget: float | None, before: list[Suspect], after: list[Suspect], words: int
+    detector: Detector, budget: float | None, order: list[Suspect], done: dict[Span, Suspect], words: int
 ) -> int:
-    """How many suspects of the check order the model checks at a fixed ``budget``, or (None) in the
+    """How many suspects of the check ``order`` the model checks at a fixed ``budget``, or (None) in the
     stage's own rounds: ``lm_budget``, then ``lm_budget_spun`` if those checks find the text likely spun.
-    ``before`` is the analysis without the model, ``after`` the one with every suspect checked."""
-    order = detector.check_order(before)
+    ``done`` holds every suspect as the model left it after checking, by span."""
     if budget is not None:
         return len(order[: lm_checks(budget, words)])
-    settings, done = detector.settings, {(s.token.start, s.token.end): s for s in after}
+    settings = detector.settings
     first, more = lm_checks(settings.lm_budget, words), lm_checks(settings.lm_budget_spun, words)
     if more > first and detector.looks_spun([done[(s.token.start, s.token.end)] for s in order[:first]]):
         first = more
@@ -286,21 +288,22 @@ def analyses_by_budget(
     full = [detector.analyse(t) for t in texts]
     lm_seconds = time.perf_counter() - started - plain_seconds
     detector.settings = settings
+    # per text: the check order, the suspects as checked by span, and the word count
+    views = [
+        (detector.check_order(before), {(s.token.start, s.token.end): s for s in after}, word_count(text))
+        for text, (_, before), (_, after) in zip(texts, plain, full, strict=True)
+    ]
     analyses: dict[float | None, list[Analysis]] = {}
     checks: dict[float | None, int] = {}
     for budget in budgets:
         analyses[budget], checks[budget] = [], 0
-        for text, (fingerprint_flags, before), (_, after) in zip(texts, plain, full, strict=True):
-            made = checks_made(detector, budget, before, after, word_count(text))
-            checked = {(s.token.start, s.token.end) for s in detector.check_order(before)[:made]}
-            done = {(s.token.start, s.token.end): s for s in after}
+        for (fingerprint_flags, before), (order, done, words) in zip(plain, views, strict=True):
+            made = checks_made(detector, budget, order, done, words)
+            checked = {(s.token.start, s.token.end) for s in order[:made]}
             mixed = [done[k] if k in checked else s for s in before for k in [(s.token.start, s.token.end)]]
             analyses[budget].append((fingerprint_flags, mixed))
             checks[budget] += made
-    most = sum(
-        checks_made(detector, largest, before, after, word_count(text))
-        for text, (_, before), (_, after) in zip(texts, plain, full, strict=True)
-    )
+    most = sum(checks_made(detector, largest, order, done, words) for order, done, words in views)
     return analyses, {b: plain_seconds + lm_seconds * checks[b] / max(1, most) for b in budgets}
 
 
