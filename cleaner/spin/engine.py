@@ -63,6 +63,7 @@ class Settings:
     max_candidates: int
     lm_shortlist_from: int
     lm_shortlist_trigram: float
+    lm_sure_candidates: int
     lm_proposals: int
     left_words: int
     demonym_left_words: int
@@ -326,13 +327,17 @@ class Detector:
         taken = {w for w, _, _ in proposed}
         options = proposed + [c for c in suspect.candidates if c[0] not in taken]
         alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in options]
+        # The proposals and the best `lm_sure_candidates` by trigram ranking are always scored;
+        # the model's first token picks the rest of the `max_candidates`.
+        sure = min(self.settings.lm_sure_candidates, self.settings.max_candidates)
+        keep = 1 + len(proposed) + sure
         weight = self.settings.lm_shortlist_trigram
         scores = lm.continuation_logprobs(
             left,
             [gap + a + right for a in alternatives],
-            shortlist=self.settings.max_candidates,
-            keep=1 + len(proposed),
-            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[len(proposed) :]] if weight else None,
+            shortlist=self.settings.max_candidates - sure,
+            keep=keep,
+            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[keep - 1 :]] if weight else None,
         )
         original = scores[0]
         assert original is not None
