@@ -298,7 +298,7 @@ class ShortlistingLM(PreferringLM):
         rest = list(range(keep, len(continuations)))
         # The model's own liking grows (a little) down the list; the prior adds to it.
         liking = [1e-6 * i + (prior[i] if prior is not None else 0.0) for i in range(len(rest))]
-        picked = sorted(rest, key=lambda i: -liking[i - keep])[: shortlist or len(rest)]
+        picked = sorted(rest, key=lambda i: -liking[i - keep])[: len(rest) if shortlist is None else shortlist]
         return [s if i < keep or i in picked else None for i, s in enumerate(scores)]
 
 
@@ -322,6 +322,24 @@ def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detec
         picks[weight] = next(s for s in suspects if s.token.word == "harmony").candidates[0][0]
     assert picks[0.0] == last
     assert picks[0.5] in top
+
+
+def test_sure_candidates_are_scored_whatever_the_model_picks(offline_detector: Detector) -> None:
+    from cleaner.spin.candidates import sentences
+
+    sentence = sentences(TEXT)[0]
+    token = next(t for t in sentence.tokens if t.word == "harmony")
+    shortlist = [w for _, w, _ in offline_detector.ranked_candidates(sentence.words, token)]
+    shortlist = shortlist[: offline_detector.settings.lm_shortlist_from]
+    scored = {}
+    for sure in (0, 1, 2):
+        lm = ShortlistingLM(set())
+        stage_with(offline_detector, lm, lm_budget=100.0, lm_proposals=0, max_candidates=2, lm_sure_candidates=sure)
+        _, suspects = offline_detector.analyse(TEXT)
+        scored[sure] = {w for w, _, _ in next(s for s in suspects if s.token.word == "harmony").candidates}
+    assert scored[0] == set(shortlist[-2:]), "the model's pick alone: the last two"
+    assert scored[1] == {shortlist[0], shortlist[-1]}
+    assert scored[2] == set(shortlist[:2])
 
 
 def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector: Detector) -> None:
