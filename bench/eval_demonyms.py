@@ -27,7 +27,7 @@ from cleaner.spin.suspects import one_per_token
 from cleaner.stages.spin import SpinConfig
 
 SHARE = 0.3  # of a page's demonym mentions swapped (at least one)
-THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
 _KNOWN = frozenset(DEMONYMS)
 

@@ -316,7 +316,13 @@ def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detec
     for weight in (0.0, 0.5):
         lm = ShortlistingLM(set())
         stage_with(  # sets the detector's LM and settings
-            offline_detector, lm, lm_budget=100.0, lm_proposals=0, max_candidates=1, lm_shortlist_trigram=weight
+            offline_detector,
+            lm,
+            lm_budget=100.0,
+            lm_proposals=0,
+            max_candidates=1,
+            lm_sure_candidates=0,
+            lm_shortlist_trigram=weight,
         )
         _, suspects = offline_detector.analyse(TEXT)
         picks[weight] = next(s for s in suspects if s.token.word == "harmony").candidates[0][0]
