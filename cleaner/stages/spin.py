@@ -11,8 +11,9 @@ is there a thesaurus neighbour (either direction, same inflection) that fits the
 2. prefilter: a trigram model's window gain and ``wordfreq`` frequencies
    (:mod:`cleaner.spin.prefilter`); only positions above ``prefilter_gain`` go on;
 3. language model: Gemma 3 270M (:mod:`cleaner.spin.models`) compares the windows with the word and with each of the
-   best ``max_candidates`` candidates, and with its own ``lm_proposals`` likeliest next
-   words, which find originals no thesaurus links to the word (:mod:`cleaner.spin.lm`);
+   best ``max_candidates`` candidates (the ``lm_sure_candidates`` best by trigram ranking,
+   the rest picked by the model's first token), and with its own ``lm_proposals`` likeliest
+   next words, which find originals no thesaurus links to the word (:mod:`cleaner.spin.lm`);
    where its verdict is undecided (``second_band``), a second model (SmolLM2-135M) checks
    the position again, and the mean of the two models' gains counts;
 4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score, and
