@@ -182,16 +182,18 @@ class SpinConfig(StageConfig):
         ge=0.0,
         description="Positions per 100 words the language model checks in all in a document its first checks find "
         "likely spun (30 is about every suspect); at most `lm_budget` turns the second round off. On make eval's "
-        "pages, 8 then 30 gives the accuracy of checking 30 everywhere (recall 0.66 against 0.60 with 15) with 10 "
-        "checks per 100 words on clean news and 25 on spun news (bench/results/spin-budgets.md).",
+        "pages at 0.35, 8 then 30 gives the recall of checking 30 everywhere (0.683, against 0.613 with a fixed 15) "
+        "at an estimated 9 words/s over spun and clean pages (fixed 30: 8, fixed 15: 13; "
+        "bench/results/spin-budgets.md).",
     )
     spun_support: float = Field(
         default=0.5,
         ge=0.0,
         le=1.0,
         description="The support of the first checks (the mean of their 5 best scores, see `document_weights`) from "
-        "which a document counts as likely spun. After 8 checks per 100 words, the 16 spun test pages had 0.59-1.0 "
-        "(a German page, which the stage leaves alone, 0), the same pages unspun 0.0-0.74, seed 000 0.89.",
+        "which a document counts as likely spun. After 8 checks per 100 words (measured at 4865948's defaults), the 16 "
+        "spun test pages had 0.63-1.0 (a German page, which the stage leaves alone, 0), the same pages unspun "
+        "0.0-0.69 (3 of them 0.5 or more), seed 000 0.81.",
     )
     prefilter_gain: float = Field(
         default=1.0,
