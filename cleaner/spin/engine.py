@@ -62,7 +62,6 @@ class Settings:
     prefilter_gain: float
     max_candidates: int
     lm_shortlist_from: int
-    lm_shortlist_trigram: float
     lm_sure_candidates: int
     lm_proposals: int
     left_words: int
@@ -331,13 +330,8 @@ class Detector:
         # the model's first token picks the rest of the `max_candidates`.
         sure = min(self.settings.lm_sure_candidates, self.settings.max_candidates)
         keep = 1 + len(proposed) + sure
-        weight = self.settings.lm_shortlist_trigram
         scores = lm.continuation_logprobs(
-            left,
-            [gap + a + right for a in alternatives],
-            shortlist=self.settings.max_candidates - sure,
-            keep=keep,
-            prior=[weight * ranking_key(gain, bits) for _, gain, bits in options[keep - 1 :]] if weight else None,
+            left, [gap + a + right for a in alternatives], shortlist=self.settings.max_candidates - sure, keep=keep
         )
         original = scores[0]
         assert original is not None

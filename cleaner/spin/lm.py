@@ -30,14 +30,11 @@ class ContinuationScorer(Protocol):
         continuations: Sequence[str],
         shortlist: int | None = None,
         keep: int = 1,
-        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         """``log P(continuation | left)`` in nats for each continuation.
 
         With ``shortlist``, the first ``keep`` continuations and the ``shortlist`` others whose
         first token the model likes best after ``left`` are scored; the rest are ``None``.
-        ``prior`` (one figure per continuation after the first ``keep``, in nats) is added to
-        the first token's log-probability for that choice.
         """
         ...
 
@@ -298,14 +295,12 @@ class LlamaScorer:
         continuations: Sequence[str],
         shortlist: int | None = None,
         keep: int = 1,
-        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         """``log P(continuation | left)`` per continuation, the left context evaluated once.
 
         The shortlist costs nothing extra: the next-token distribution after ``left`` is
-        there anyway, so every candidate's first token is ranked by it (plus its ``prior``:
-        what the caller knows of the right-hand side, which the first token cannot see)
-        before the few best are scored in full. The first ``keep`` continuations are always
+        there anyway, so every candidate's first token is ranked by it before the few best
+        are scored in full. The first ``keep`` continuations are always
         scored.
         """
         import numpy as np
@@ -319,8 +314,6 @@ class LlamaScorer:
         chosen = list(range(len(tails)))
         if shortlist is not None and len(tails) > shortlist + keep:
             first = np.asarray([left_row[t[0]] for t in tails[keep:]])
-            if prior is not None:
-                first = first + np.asarray(prior, dtype=np.float64)
             chosen = sorted(set(range(keep)) | {keep + int(i) for i in np.argsort(-first)[:shortlist]})
         results: list[float | None] = [None] * len(tails)
         for group in chunks(chosen, MAX_SEQUENCES - 1):

@@ -213,17 +213,6 @@ class SpinConfig(StageConfig):
         "original was outside the list for 23% of the spun positions (Moby lists hundreds of neighbours), "
         "and the ranking costs only tokenising the candidates.",
     )
-    lm_shortlist_trigram: float = Field(
-        default=0.0,
-        ge=0.0,
-        description="Weight of the trigram ranking (gain + thesaurus agreement, nats) added to the model's "
-        "first-token log-probability when it picks the max_candidates it scores in full: the first token sees "
-        "only the left context, the trigram gain the words on both sides. 0 = the model's pick alone. 1.0 (chosen "
-        "on the fit pages, 0.5-1.5 alike; with the weights refit for it, listed above) left the original unscored "
-        "at 12 of 186 spun test positions instead of 19 and gave at 0.8 P 0.953 R 0.441, 0.93 clean flags/1000, "
-        "seed 000 4 of 31 (0 gives 0.963 / 0.419 / 0.46 / 5 of 31), at the same cost "
-        "(git show dda0c03:bench/results/spin-budgets.md). 0 until the lead accepts seed 000 losing one flag.",
-    )
     lm_sure_candidates: int = Field(
         default=2,
         ge=0,

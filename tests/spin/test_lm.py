@@ -95,12 +95,3 @@ def test_keep_scores_the_first_continuations_whatever_the_shortlist(lm: LlamaSco
     )
     assert scores[0] is not None and scores[1] is not None
     assert sum(s is not None for s in scores[2:]) == 1
-
-
-def test_prior_moves_a_continuation_into_the_shortlist(lm: LlamaScorer) -> None:
-    left, options = "The foreign ministers met for peace", [" talks.", " giraffes.", " negotiations."]
-    plain = lm.continuation_logprobs(left, options, 1)
-    lifted = lm.continuation_logprobs(left, options, 1, prior=[30.0, 0.0])
-    assert plain[1] is None and plain[2] is not None
-    assert lifted[1] is not None and lifted[2] is None
-    assert lifted[0] == pytest.approx(plain[0], abs=1e-3)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from cleaner.model import Document, Flag
 from cleaner.spin.engine import Detector, settings_from, word_count
-from cleaner.spin.suspects import AGREEMENT_BONUS, lm_checks, ranking_key
+from cleaner.spin.suspects import AGREEMENT_BONUS, lm_checks
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
 
 
@@ -37,7 +37,6 @@ class PreferringLM:
         continuations: Sequence[str],
         shortlist: int | None = None,
         keep: int = 1,
-        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         self.calls += 1
         self.scored += continuations
@@ -283,8 +282,8 @@ def test_candidates_rank_by_trigram_gain_and_agreement(offline_detector: Detecto
 
 
 class ShortlistingLM(PreferringLM):
-    """A fake LM that scores only ``keep`` + ``shortlist`` continuations: those with the largest
-    prior, or the last ones when no prior is given (a model that likes them best)."""
+    """A fake LM that scores only ``keep`` + ``shortlist`` continuations: the last ones (a model
+    that likes them best)."""
 
     def continuation_logprobs(
         self,
@@ -292,42 +291,11 @@ class ShortlistingLM(PreferringLM):
         continuations: Sequence[str],
         shortlist: int | None = None,
         keep: int = 1,
-        prior: Sequence[float] | None = None,
     ) -> list[float | None]:
         scores: list[float | None] = list(super().continuation_logprobs(left, continuations))
         rest = list(range(keep, len(continuations)))
-        # The model's own liking grows (a little) down the list; the prior adds to it.
-        liking = [1e-6 * i + (prior[i] if prior is not None else 0.0) for i in range(len(rest))]
-        picked = sorted(rest, key=lambda i: -liking[i - keep])[: len(rest) if shortlist is None else shortlist]
+        picked = rest if shortlist is None else rest[len(rest) - min(shortlist, len(rest)) :]
         return [s if i < keep or i in picked else None for i, s in enumerate(scores)]
-
-
-def test_trigram_ranking_weighs_in_the_pick_of_candidates_to_score(offline_detector: Detector) -> None:
-    from cleaner.spin.candidates import sentences
-
-    sentence = sentences(TEXT)[0]
-    token = next(t for t in sentence.tokens if t.word == "harmony")
-    ranked = offline_detector.ranked_candidates(sentence.words, token)
-    shortlist = ranked[: offline_detector.settings.lm_shortlist_from]
-    best_key = max(ranking_key(gain, bits) for gain, _, bits in shortlist)
-    top = {word for gain, word, bits in shortlist if ranking_key(gain, bits) == best_key}
-    last = shortlist[-1][1]
-    picks = {}
-    for weight in (0.0, 0.5):
-        lm = ShortlistingLM(set())
-        stage_with(  # sets the detector's LM and settings
-            offline_detector,
-            lm,
-            lm_budget=100.0,
-            lm_proposals=0,
-            max_candidates=1,
-            lm_sure_candidates=0,
-            lm_shortlist_trigram=weight,
-        )
-        _, suspects = offline_detector.analyse(TEXT)
-        picks[weight] = next(s for s in suspects if s.token.word == "harmony").candidates[0][0]
-    assert picks[0.0] == last
-    assert picks[0.5] in top
 
 
 def test_sure_candidates_are_scored_whatever_the_model_picks(offline_detector: Detector) -> None:
