@@ -258,10 +258,9 @@ def checks_made(
     ``done`` holds every suspect as the model left it after checking, by span."""
     if budget is not None:
         return len(order[: lm_checks(budget, words)])
-    settings = detector.settings
-    first, more = lm_checks(settings.lm_budget, words), lm_checks(settings.lm_budget_spun, words)
-    if more > first and detector.looks_spun([done[(s.token.start, s.token.end)] for s in order[:first]]):
-        first = more
+    first, both = detector.rounds(words)
+    if both > first and detector.looks_spun([done[(s.token.start, s.token.end)] for s in order[:first]]):
+        return len(order[:both])
     return len(order[:first])
 
 

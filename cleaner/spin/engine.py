@@ -277,11 +277,16 @@ class Detector:
         if self.lm is None or not suspects:
             return
         order = self.check_order(suspects)
-        first = lm_checks(self.settings.lm_budget, len(tokens))
+        first, both = self.rounds(len(tokens))
         self._check_batch(text, tokens, order[:first], self.lm)
-        more = lm_checks(self.settings.lm_budget_spun, len(tokens))
-        if more > first and self.looks_spun(order[:first]):
-            self._check_batch(text, tokens, order[first:more], self.lm)
+        if both > first and self.looks_spun(order[:first]):
+            self._check_batch(text, tokens, order[first:both], self.lm)
+
+    def rounds(self, words: int) -> tuple[int, int]:
+        """How many suspects of the check order the model checks in a text of ``words`` words: in the
+        first round, and in both rounds together when the first finds the text likely spun."""
+        first = lm_checks(self.settings.lm_budget, words)
+        return first, max(first, lm_checks(self.settings.lm_budget_spun, words))
 
     def looks_spun(self, checked: list[Suspect]) -> bool:
         """Whether the support of the checked thesaurus suspects reaches ``spun_support``."""

@@ -194,6 +194,13 @@ def test_the_model_checks_more_of_a_document_its_first_checks_find_likely_spun(o
     assert checks(spun_support=0.05) > first  # any sure position is enough: on to the second round
 
 
+def test_rounds_count_the_checks_of_the_first_round_and_of_both(offline_detector: Detector) -> None:
+    stage_with(offline_detector, None, lm_budget=5.0, lm_budget_spun=20.0)
+    assert offline_detector.rounds(200) == (10, 40)
+    stage_with(offline_detector, None, lm_budget=5.0, lm_budget_spun=2.0)
+    assert offline_detector.rounds(200) == (10, 10), "a second budget under the first: no second round"
+
+
 def test_lm_budget_bounds_the_checks(offline_detector: Detector) -> None:
     lm = PreferringLM(set())
     stage = stage_with(offline_detector, lm, lm_budget=0.1)
