@@ -7,6 +7,7 @@ each dropped line with its line break, and tidies the blank lines that removals 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -70,8 +71,20 @@ def drop_adjacent_repeats(texts: list[str]) -> Drops:
     return drops
 
 
+# A sentence ends inside the line and another begins: "?" or "!" before a capital, or "." after a
+# lower-case word of 3+ letters ("advertiser. All"; not "Gov. Kristi", "L.A. Auto", "Inc. and").
+_INNER_SENTENCE_END = re.compile(r"(?:[?!]|\b[a-z]{3,}\.)[\"'”’)]*\s+[\"'“‘(]*[A-Z]")
+_ADDRESS = re.compile(r"\bwww\.|https?://|\S@\w+\.\w")  # a web or e-mail address
+_FIELD = re.compile(r"\w:\s")  # "Tested by: ...", "RRP: ...": a label and its value
+
+
 def headline_shaped(line: str) -> bool:
-    """Whether a line reads as a headline: 3 to 25 words, not ending a sentence in "." or ":" (a "?" or "!" may).
+    """Whether a line reads as a headline: one phrase of 3 to 25 words that does not end a sentence in "." or ":".
+
+    A "?" or "!" may end it. Not a headline: a line written all in capitals (a kicker, a label,
+    a shouted subheading such as "CLICK FOR FULL RESULTS"), a line with a second sentence
+    in it, one with a web or e-mail address, or one of two or more "label: value" fields.
+    One colon stays allowed ("Hong Kong chaos: troops deployed").
 
     >>> headline_shaped("Fed holds rates steady as inflation cools")
     True
@@ -79,9 +92,21 @@ def headline_shaped(line: str) -> bool:
     (True, False)
     >>> headline_shaped("Home"), headline_shaped("Related stories:")
     (False, False)
+    >>> headline_shaped("Gov. Kristi Noem defends the L.A. Auto Show ad: 'Meth. We're on it'")
+    True
+    >>> headline_shaped("SEE THE FULL RESULTS HERE"), headline_shaped("Never been? Book a table today!")
+    (False, False)
+    >>> headline_shaped("Paid for by our partners. All views are my own #ad")
+    False
+    >>> headline_shaped("Reviewed by: Ann Poe Price: $20 Details: www.example.com")
+    False
     """
     words = len(line.split())
-    return 3 <= words <= 25 and not line.rstrip().rstrip("\"'”’)").endswith((".", ":", ";", ","))
+    if not 3 <= words <= 25 or line.rstrip().rstrip("\"'”’)").endswith((".", ":", ";", ",")):
+        return False
+    if line.upper() == line or _INNER_SENTENCE_END.search(line) or _ADDRESS.search(line):
+        return False
+    return len(_FIELD.findall(line)) < 2
 
 
 def removal_changes(lines: list[Line], drops: Drops) -> list[Change]:

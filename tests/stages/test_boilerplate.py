@@ -359,3 +359,17 @@ def test_title_to_metadata_leaves_a_text_that_starts_with_prose():
     text = "Dock workers returned on Monday after a deal on pay was signed.\nThe port reopened.\n"
     cleaned, _, info = run(BoilerplateStage(BoilerplateConfig(title_to_metadata=True)), text)
     assert cleaned == text and "title" not in info["metadata"]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "SEE THE FULL TEAM RESULTS BELOW",  # a shouted kicker or subheading, part of the article
+        "Never been to the fair? Watch our short film!",  # two sentences: the article's opening
+        "Reviewed by: Ann Poe Price: $20 Details: www.example.com",  # a review's fact box
+    ],
+)
+def test_title_to_metadata_leaves_a_first_line_that_is_not_a_headline(first: str):
+    text = f"{first}\n\nThe fair opened on Friday with forty stalls and a brass band.\n"
+    cleaned, _, info = run(BoilerplateStage(BoilerplateConfig(title_to_metadata=True, classifier=False)), text)
+    assert cleaned == text and "title" not in info["metadata"]
