@@ -300,8 +300,7 @@ class LlamaScorer:
 
         The shortlist costs nothing extra: the next-token distribution after ``left`` is
         there anyway, so every candidate's first token is ranked by it before the few best
-        are scored in full. The first ``keep`` continuations are always
-        scored.
+        are scored in full. The first ``keep`` continuations are always scored.
         """
         import numpy as np
 
