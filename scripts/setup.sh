@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up used by `make setup` (and so by `make clean` and `make test`):
 #   1. Debian packages listed in tools/apt-packages.txt that are missing,
-#   2. the virtualenv in .venv with cleaner and its dev tools,
+#   2. the virtualenv in .venv with llama-cpp-python built for a portable CPU (build-llama.sh),
+#      then cleaner and its dev tools,
 #   3. every tools/*/install.sh (LanguageTool, models, ...), each idempotent itself.
 # A second run with nothing to do takes about a second.
 set -euo pipefail
@@ -27,6 +28,7 @@ stamp=.venv/.setup-stamp
 if [[ ! -x .venv/bin/python ]]; then
     python3 -m venv .venv
 fi
+bash scripts/build-llama.sh  # before pyproject's dependencies would build it natively
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
     echo "setup: installing cleaner into .venv"
     .venv/bin/python -m pip install -q --upgrade pip
