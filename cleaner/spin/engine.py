@@ -44,9 +44,15 @@ PROPOSAL = 16
 # A proposal is only an original when it is as common as a thesaurus candidate may be and
 # not one of the words so common that they fit every slot ("has", "made": Zipf >= 6).
 MAX_PROPOSAL_ZIPF = 6.0
-# Nats a proposal that no thesaurus links to the word must gain over a linked candidate to be
-# the first suggestion: the model's favourite word often fits better than the original did.
-PROPOSAL_HANDICAP = 3.0
+# How the candidates the language model scored rank (:func:`suggestion_rank`): a proposal that
+# no thesaurus links to the word must gain this many nats over a linked candidate to come first
+# (the model's favourite word often fits better than the original did), and a candidate ranks as
+# if it gained LM_AGREEMENT_BONUS nats more per thesaurus beyond the first that links it. 5 and 0.5
+# against 3 and 0 made the first suggestion the original for 0.77 of make eval's true flags
+# (0.69 before), for one more false flag and one more true one at 0.35
+# (bench/results/spin-suggestions.md).
+PROPOSAL_HANDICAP = 5.0
+LM_AGREEMENT_BONUS = 0.5
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,20 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 MIN_WORDS_FOR_LANGUAGE = 20
 # A word at least this common in English (wordfreq Zipf) counts as an English word.
 ENGLISH_ZIPF = 3.0
+
+
+def suggestion_rank(lm_gain: float, bits: int) -> float:
+    """How a candidate the language model scored ranks: its gain in nats, less
+    :data:`PROPOSAL_HANDICAP` for a proposal no thesaurus links to the word, plus
+    :data:`LM_AGREEMENT_BONUS` per thesaurus beyond the first that links it.
+
+    >>> suggestion_rank(8.0, PROPOSAL), suggestion_rank(4.0, 0b101), suggestion_rank(4.0, PROPOSAL | 0b1)
+    (3.0, 4.5, 4.0)
+    """
+    thesauri = bin(bits & ~PROPOSAL).count("1")
+    if thesauri == 0:
+        return lm_gain - PROPOSAL_HANDICAP
+    return lm_gain + LM_AGREEMENT_BONUS * (thesauri - 1)
 
 
 def english_share(text: str, zipf: Callable[[str], float]) -> float:
@@ -349,10 +369,9 @@ class Detector:
 
         ``lm_gain`` is the best thesaurus candidate's gain, ``model_gain`` the best of the
         model's own proposals (how much likelier the model's favourite makes the window);
-        a proposal no thesaurus links to the word ranks as if it gained
-        :data:`PROPOSAL_HANDICAP` nats less.
+        the candidates rank by :func:`suggestion_rank`, and the first one's figures are scored.
         """
-        ranked = sorted(scored, key=lambda gc: -(gc[0] - (PROPOSAL_HANDICAP if gc[1][2] == PROPOSAL else 0.0)))
+        ranked = sorted(scored, key=lambda gc: -suggestion_rank(gc[0], gc[1][2]))
         suspect.candidates = [c for _, c in ranked]
         suspect.lm_gains = [g for g, _ in ranked]
         linked = [g for g, c in ranked if c[2] != PROPOSAL]

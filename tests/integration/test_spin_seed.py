@@ -25,8 +25,9 @@ ANSWERS = json.loads((ROOT / "tests" / "data" / "spin" / "seed000_spun.json").re
 # best trigram candidates always scored: 17 of the 31 annotated spun words (functions,
 # standardization, suggested, secretary, causes, harmony, punch, quarter, prepared, thunder,
 # help in "its help for peace", place, "cultural" in "The cultural Armenian rule", both
-# O’Brian, and Iranian in "Tribal Iranian" and "ethnic Iranian forces") and one flag
-# elsewhere ("Finnish"). The target is 20 (bench/results/spin.md). A drop below
+# O’Brian, and Iranian in "Tribal Iranian" and "ethnic Iranian forces") and two flags
+# elsewhere ("Finnish", and "hint" in "political did to hint", which reads like a swap of "sign"
+# but is not annotated). The target is 20 (bench/results/spin.md). A drop below
 # today's level fails this test.
 MIN_FOUND = 17
 MAX_ELSEWHERE = 2

@@ -14,8 +14,10 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner.model import Document, Flag
-from cleaner.spin.engine import Detector, settings_from, word_count
-from cleaner.spin.suspects import AGREEMENT_BONUS, lm_checks
+from cleaner.spin.candidates import Token
+from cleaner.spin.engine import PROPOSAL, Detector, settings_from, word_count
+from cleaner.spin.scoring import Figures
+from cleaner.spin.suspects import AGREEMENT_BONUS, Suspect, lm_checks
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
 
 
@@ -251,6 +253,22 @@ def test_no_proposals_when_turned_off(offline_detector: Detector) -> None:
     assert lm.scored and not any(c.startswith(" trade") for c in lm.scored)
 
 
+def test_suggestions_rank_by_model_gain_agreement_of_thesauri_and_a_handicap_on_proposals(
+    offline_detector: Detector,
+) -> None:
+    suspect = Suspect(Token(4, 11, "harmony", 1), [], ["the", "harmony", "track"], Figures(0.0, 4.0, 0.0, 1, -5.0))
+    scored = [
+        (4.6, ("concord", 0.5, 0b1)),  # one thesaurus
+        (4.4, ("peace", 1.5, 0b111)),  # three thesauri: ranks as 4.4 + 2 x 0.5
+        (9.0, ("trade", 2.0, PROPOSAL)),  # the model's own word, no thesaurus: ranks as 9.0 - 5.0
+    ]
+    offline_detector.set_lm_figures(suspect, scored)
+    assert [w for w, _, _ in suspect.candidates] == ["peace", "concord", "trade"]
+    assert suspect.lm_gains == [4.4, 4.6, 9.0]
+    assert (suspect.figures.lm_gain, suspect.figures.model_gain) == (4.6, 9.0)
+    assert (suspect.figures.ngram_gain, suspect.figures.sources) == (1.5, 3)
+
+
 def test_a_proposal_a_thesaurus_also_lists_keeps_the_thesaurus(offline_detector: Detector) -> None:
     lm = PreferringLM({"peace"}, proposals=["peace"])
     stage = stage_with(offline_detector, lm, threshold=0.0)
@@ -276,6 +294,7 @@ def test_the_budget_checks_the_first_suspects_of_the_check_order(offline_detecto
 def test_candidates_rank_by_trigram_gain_and_agreement(offline_detector: Detector) -> None:
     from cleaner.spin.candidates import sentences
 
+    stage_with(offline_detector, None)  # the candidates as the prefilter ranks them, before any model
     sentence = sentences(TEXT)[0]
     token = next(t for t in sentence.tokens if t.word == "harmony")
     ranked = offline_detector.ranked_candidates(sentence.words, token)
@@ -308,6 +327,7 @@ class ShortlistingLM(PreferringLM):
 def test_sure_candidates_are_scored_whatever_the_model_picks(offline_detector: Detector) -> None:
     from cleaner.spin.candidates import sentences
 
+    stage_with(offline_detector, None)  # the candidates as the prefilter ranks them, before any model
     sentence = sentences(TEXT)[0]
     token = next(t for t in sentence.tokens if t.word == "harmony")
     shortlist = [w for _, w, _ in offline_detector.ranked_candidates(sentence.words, token)]
