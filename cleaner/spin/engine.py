@@ -109,6 +109,15 @@ MIN_WORDS_FOR_LANGUAGE = 20
 ENGLISH_ZIPF = 3.0
 
 
+def thesauri(bits: int) -> int:
+    """How many thesauri a candidate's source bits name (a proposal's own bit not counted).
+
+    >>> thesauri(0b101), thesauri(PROPOSAL | 0b1), thesauri(PROPOSAL)
+    (2, 1, 0)
+    """
+    return bin(bits & ~PROPOSAL).count("1")
+
+
 def suggestion_rank(lm_gain: float, bits: int) -> float:
     """How a candidate the language model scored ranks: its gain in nats, less
     :data:`PROPOSAL_HANDICAP` for a proposal no thesaurus links to the word, plus
@@ -117,10 +126,10 @@ def suggestion_rank(lm_gain: float, bits: int) -> float:
     >>> suggestion_rank(8.0, PROPOSAL), suggestion_rank(4.0, 0b101), suggestion_rank(4.0, PROPOSAL | 0b1)
     (3.0, 4.5, 4.0)
     """
-    thesauri = bin(bits & ~PROPOSAL).count("1")
-    if thesauri == 0:
+    linked = thesauri(bits)
+    if linked == 0:
         return lm_gain - PROPOSAL_HANDICAP
-    return lm_gain + LM_AGREEMENT_BONUS * (thesauri - 1)
+    return lm_gain + LM_AGREEMENT_BONUS * (linked - 1)
 
 
 def english_share(text: str, zipf: Callable[[str], float]) -> float:
@@ -255,7 +264,7 @@ class Detector:
             ngram_gain=gain,
             zipf_word=self.zipf(token.lower),
             zipf_lift=self.zipf(top) - self.zipf(token.lower),
-            sources=bin(bits).count("1"),
+            sources=thesauri(bits),
             ngram_fit=self.trigram.logprob(token.lower, prev, prev2),
         )
         return Suspect(token, best, words, figures)
@@ -383,7 +392,7 @@ class Detector:
             model_gain=max(proposed) if proposed else None,
             ngram_gain=best_gain,
             zipf_lift=self.zipf(best_word.lower()) - suspect.figures.zipf_word,
-            sources=bin(best_bits & ~PROPOSAL).count("1"),
+            sources=thesauri(best_bits),
         )
 
     def _proposals(self, suspect: Suspect, left: str, lm: ContinuationScorer) -> list[tuple[str, float, int]]:

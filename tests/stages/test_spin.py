@@ -327,7 +327,6 @@ class ShortlistingLM(PreferringLM):
 def test_sure_candidates_are_scored_whatever_the_model_picks(offline_detector: Detector) -> None:
     from cleaner.spin.candidates import sentences
 
-    stage_with(offline_detector, None)  # the candidates as the prefilter ranks them, before any model
     sentence = sentences(TEXT)[0]
     token = next(t for t in sentence.tokens if t.word == "harmony")
     shortlist = [w for _, w, _ in offline_detector.ranked_candidates(sentence.words, token)]
