@@ -37,11 +37,23 @@ def machine() -> str:
                 cpu = line.split(":", 1)[1].strip()
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"commit {commit.strip() or '?'}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        f"commit {commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
+
+
+def commit() -> str:
+    """The checkout's commit, with "+ uncommitted changes" when tracked files other than the
+    results differ from it (the figures are then not those of the commit alone)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results", ":!bench/results.md"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    return (head.strip() or "?") + (" + uncommitted changes" if changed.strip() else "")
 
 
 def write_section(area: str, markdown: str) -> Path:
