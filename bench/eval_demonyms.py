@@ -8,7 +8,8 @@ demonym signal (``entity:demonym``, its score set by hand in
 with at least two mentions of a demonym from :data:`bench.spinner.DEMONYMS` has about a third
 of those mentions (at least one) swapped for another demonym, and nothing else. Each page
 is then checked, spun and clean, for its demonym suspects only: the language model checks
-all of them, as in the stage, where entity suspects are checked first. Reported: recall of the
+all of them, as in the stage, where entity suspects are checked first, and each demonym gets
+one decision (:func:`cleaner.spin.suspects.one_decision_per_name`). Reported: recall of the
 swaps and false flags, spun pages and clean pages, at several thresholds.
 """
 
@@ -23,7 +24,7 @@ from bench.common import aeb_texts, machine, write_section
 from bench.spinner import DEMONYMS
 from cleaner.spin.candidates import sentences
 from cleaner.spin.engine import Detector, settings_from
-from cleaner.spin.suspects import one_per_token
+from cleaner.spin.suspects import one_decision_per_name, one_per_token
 from cleaner.stages.spin import SpinConfig
 
 SHARE = 0.3  # of a page's demonym mentions swapped (at least one)
@@ -68,6 +69,7 @@ def demonym_suspects(detector: Detector, text: str, swaps: set[tuple[int, int]])
     found = one_per_token(detector._entity_suspects(text, sents, Counter(), []))
     found = [s for s in found if s.rule == "entity:demonym"]
     detector._check_with_lm(text, tokens, found)
+    one_decision_per_name(found)
     return [Scored(s.token.word, (s.token.start, s.token.end) in swaps, detector.score(s)) for s in found]
 
 
@@ -103,7 +105,8 @@ Measured by `python -m bench.eval_demonyms` on {machine()}.
 The {used} aeb-dev pages (both halves; no weight of this signal was fitted on them) with at least
 two mentions of a demonym the spinner knows, {words} words. About a third of those mentions were
 swapped for another demonym, {swaps} swaps, and nothing else. The model checked every demonym
-suspect, as in the stage; default settings.
+suspect, and every occurrence of a demonym was scored with the mean of their gains, as in the
+stage; default settings.
 
 | threshold | swaps flagged (recall) | other demonyms flagged on the spun pages | flags on the clean pages |
 |---|---|---|---|

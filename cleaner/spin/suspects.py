@@ -77,18 +77,20 @@ def message(suspect: Suspect, best: str) -> str:
 
 
 def one_decision_per_name(suspects: list[Suspect]) -> None:
-    """Give every checked occurrence of a misspelt-looking name the mean LM gain of them all.
+    """Give every checked occurrence of a suspect name the mean LM gain of them all.
 
     A spelling is the same error, or the same right spelling, wherever it occurs, and a
     reviewer should see one decision per name, not a flag on one ``O’Brian`` and none on the
-    next. The mean (not the sum) keeps a name mentioned ten times from adding up the model's
-    usual small preference for the commoner spelling. The flag's evidence shows both: ``lm_gain``
-    (this occurrence) and ``name_lm_gain`` (the mean the score uses).
+    next. So is a demonym out of place in its document (``Iranian`` in a text about Armenians):
+    one occurrence's window may say too little about what the text is about. The mean (not
+    the sum) keeps a name mentioned ten times from adding up the model's usual small
+    preference for the commoner word. The flag's evidence shows both: ``lm_gain`` (this
+    occurrence) and ``name_lm_gain`` (the mean the score uses).
     """
-    by_name: dict[str, list[Suspect]] = {}
+    by_name: dict[tuple[str, str], list[Suspect]] = {}
     for suspect in suspects:
-        if suspect.rule == "entity:spelling" and suspect.figures.lm_gain is not None:
-            by_name.setdefault(suspect.token.word, []).append(suspect)
+        if suspect.kind == "entity" and suspect.figures.lm_gain is not None:
+            by_name.setdefault((suspect.rule, suspect.token.word), []).append(suspect)
     for group in (g for g in by_name.values() if len(g) > 1):
         mean = sum(s.figures.lm_gain or 0.0 for s in group) / len(group)
         for suspect in group:

@@ -182,9 +182,9 @@ class SpinConfig(StageConfig):
         ge=0.0,
         description="Positions per 100 words the language model checks in all in a document its first checks find "
         "likely spun (30 is about every suspect); at most `lm_budget` turns the second round off. On make eval's "
-        "pages at 0.35, 8 then 30 gives the recall of checking 30 everywhere (0.683, against 0.613 with a fixed 15) "
-        "at an estimated 9 words/s over spun and clean pages (fixed 30: 8, fixed 15: 13; "
-        "bench/results/spin-budgets.md).",
+        "pages at 0.35, before the suggestion ranking of 32182fb, 8 then 30 gave the recall of checking 30 "
+        "everywhere (0.683, against 0.613 with a fixed 15) at an estimated 9 words/s over spun and clean pages "
+        "(fixed 30: 8, fixed 15: 13; bench/results/spin-budgets.md).",
     )
     spun_support: float = Field(
         default=0.5,
@@ -218,9 +218,10 @@ class SpinConfig(StageConfig):
         ge=0,
         description="Of the max_candidates scored in full, how many are the best by trigram gain and thesaurus "
         "agreement whatever the model's first token thinks of them (the first token sees only the left context, "
-        "and a word split into rare pieces starts badly). 0 = the model's pick alone. On make eval's pages at "
-        "0.4, 0 gives precision 0.884 and recall 0.656, 1 gives 0.885 / 0.661, 2 gives 0.898 / 0.661 (at 0.35: "
-        "0.856 / 0.672 with 0, 0.882 / 0.683 with 2); on 8 further pages at 0.4, 0.918 / 0.595 with 0 and "
+        "and a word split into rare pieces starts badly). 0 = the model's pick alone. Measured before the "
+        "suggestion ranking of 32182fb: on make eval's pages at 0.4, 0 gave precision 0.884 and recall 0.656, "
+        "1 gave 0.885 / 0.661, 2 gave 0.898 / 0.661 (at 0.35: 0.856 / 0.672 with 0, 0.882 / 0.683 with 2); on "
+        "8 further pages at 0.4, 0.918 / 0.595 with 0 and "
         "0.915 / 0.617 with 2. Same cost: the same number of candidates is scored.",
     )
     lm_proposals: int = Field(

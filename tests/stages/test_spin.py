@@ -352,6 +352,19 @@ def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector:
     assert flags[0].score == flags[1].score
 
 
+def test_every_occurrence_of_an_out_of_place_demonym_gets_one_decision(offline_detector: Detector) -> None:
+    text = (
+        "Armenia said on Monday that Armenian refugees had crossed the border into Armenia. The Armenian "
+        "government and Armenian officials said ethnic Iranian refugees fled. A local Iranian family took them in."
+    )
+    stage = stage_with(offline_detector, PreferringLM({"Armenian"}, after="ethnic"), threshold=0.0)
+    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
+    assert [(f.text, f.rule) for f in flags] == [("Iranian", "entity:demonym")] * 2
+    assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
+    assert [f.evidence["name_lm_gain"] for f in flags] == [4.0, 4.0]
+    assert flags[0].score == flags[1].score
+
+
 GERMAN = (
     "Die Digitalisierung verändert die Versorgung der Patienten: Krankenhäuser führen neue Systeme ein, "
     "die Versicherten erhalten ihre Befunde schneller, und die Ärzte sprechen mit den Patienten über "
