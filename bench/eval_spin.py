@@ -481,7 +481,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     lines += [
         "",
         f"Seed 000 at the default threshold {settings.threshold}: {hit} of {total} annotated spun words flagged,",
-        f"{elsewhere} flag{"" if elsewhere == 1 else "s"} elsewhere. Analysis of the pages took {seconds:.0f} s (1 LM thread).",
+        f"{elsewhere} flag{'' if elsewhere == 1 else 's'} elsewhere. "
+        f"Analysis of the pages took {seconds:.0f} s (1 LM thread).",
         "",
         "Seed 000 flags: " + "; ".join(f"{f.text} -> {f.suggestions[0]} ({f.score:.2f})" for f in flags),
     ]
