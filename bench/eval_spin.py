@@ -273,8 +273,11 @@ def analyses_by_budget(
     The model checks the suspects in :meth:`Detector.check_order` (computed before it looks
     at any of them) and a check changes nothing but its own suspect, so the analysis at a
     smaller budget is the large one with the suspects past its checks as the pass without the
-    LM left them. Also returns the seconds each budget would take: the pass without the LM plus
-    the LM pass's extra time in proportion to the checks made.
+    LM left them. One exception: the occurrences of a suspect name share the mean of their
+    gains (:func:`~cleaner.spin.suspects.one_decision_per_name`), so the replay is exact only
+    while a budget checks every name suspect; they are checked first, and there are few. Also
+    returns the seconds each budget would take: the pass without the LM plus the LM pass's
+    extra time in proportion to the checks made.
     """
     lm, settings = detector.lm, detector.settings
     started = time.perf_counter()
@@ -395,7 +398,8 @@ def _budget_header(detector: Detector, pages: int, subs: int) -> list[str]:
         f"score weights as shipped, LM {settings.model}, 1 thread; second model: {second_model_text(settings)}.",
         "One pass without the LM and one at the largest budget; a smaller budget's analysis is the large one with",
         "the suspects past its checks left unchecked (the model checks them in a fixed order and a check touches",
-        "only its own suspect). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
+        "only its own suspect, but for the occurrences of a suspect name, which share one decision; they are few",
+        "and checked first). words/s is an estimate: the pass without the LM plus the LM pass's extra time in",
         "proportion to the checks a budget makes, over the words of all analysed texts (spun, clean and seed).",
         "",
         "| LM checks per 100 words | words/s (est.) | threshold | precision | recall | TP | FP "

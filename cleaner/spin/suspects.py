@@ -85,7 +85,9 @@ def one_decision_per_name(suspects: list[Suspect]) -> None:
     one occurrence's window may say too little about what the text is about. The mean (not
     the sum) keeps a name mentioned ten times from adding up the model's usual small
     preference for the commoner word. The flag's evidence shows both: ``lm_gain`` (this
-    occurrence) and ``name_lm_gain`` (the mean the score uses).
+    occurrence) and ``name_lm_gain`` (the mean the score uses). Each occurrence's gain is that of
+    its own best alternative, so a demonym with several (``Turkish`` in a text about Armenians and
+    Iranians) may show different first suggestions under one score.
     """
     by_name: dict[tuple[str, str], list[Suspect]] = {}
     for suspect in suspects:

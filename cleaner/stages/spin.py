@@ -221,8 +221,8 @@ class SpinConfig(StageConfig):
         "and a word split into rare pieces starts badly). 0 = the model's pick alone. Measured before the "
         "suggestion ranking of 32182fb: on make eval's pages at 0.4, 0 gave precision 0.884 and recall 0.656, "
         "1 gave 0.885 / 0.661, 2 gave 0.898 / 0.661 (at 0.35: 0.856 / 0.672 with 0, 0.882 / 0.683 with 2); on "
-        "8 further pages at 0.4, 0.918 / 0.595 with 0 and "
-        "0.915 / 0.617 with 2. Same cost: the same number of candidates is scored.",
+        "8 further pages at 0.4, 0.918 / 0.595 with 0 and 0.915 / 0.617 with 2. Same cost: the same number of "
+        "candidates is scored.",
     )
     lm_proposals: int = Field(
         default=2,
@@ -262,7 +262,11 @@ class SpinConfig(StageConfig):
         "idle machine; with the cores shared llama.cpp's spinning threads ran 4.5x slower with 2 than with 1, so "
         "`cleaner run --jobs N` (N > 1) sets 1 thread per worker (bench/results/spin-speed.md).",
     )
-    entities: bool = Field(default=True, description="Flag names that are near-spellings of better-attested ones.")
+    entities: bool = Field(
+        default=True,
+        description="Flag names that are near-spellings of better-attested ones, and demonyms out of place in "
+        "their document (`Iranian` in a text about Armenians); each such name gets one decision per document.",
+    )
     fingerprints: Path = Field(
         default_factory=lambda: rules_root() / "spin",
         description="Folder of fingerprint packs (`*.yaml`, phrase -> original); default: the shipped rules/spin.",

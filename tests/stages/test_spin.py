@@ -342,27 +342,38 @@ def test_sure_candidates_are_scored_whatever_the_model_picks(offline_detector: D
     assert scored[2] == set(shortlist[:2])
 
 
-def test_every_occurrence_of_a_misspelt_name_gets_one_decision(offline_detector: Detector) -> None:
-    text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. Then O’Brian left."
-    stage = stage_with(offline_detector, PreferringLM({"O’Brien"}, after="Later,"), threshold=0.0)
-    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
-    assert [f.text for f in flags] == ["O’Brian", "O’Brian"]
-    assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
-    assert [f.evidence["name_lm_gain"] for f in flags] == [4.0, 4.0]
-    assert flags[0].score == flags[1].score
-
-
-def test_every_occurrence_of_an_out_of_place_demonym_gets_one_decision(offline_detector: Detector) -> None:
-    text = (
+NAME_CASES = {
+    "misspelt name": (
+        "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. Then O’Brian left.",
+        PreferringLM({"O’Brien"}, after="Later,"),
+        "O’Brian",
+        "entity:spelling",
+    ),
+    "demonym out of place": (
         "Armenia said on Monday that Armenian refugees had crossed the border into Armenia. The Armenian "
-        "government and Armenian officials said ethnic Iranian refugees fled. A local Iranian family took them in."
-    )
-    stage = stage_with(offline_detector, PreferringLM({"Armenian"}, after="ethnic"), threshold=0.0)
+        "government and Armenian officials said ethnic Iranian refugees fled. A local Iranian family took them in. "
+        "A Turkish aid team came too.",
+        PreferringLM({"Armenian"}, after="ethnic"),
+        "Iranian",
+        "entity:demonym",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NAME_CASES.values(), ids=NAME_CASES.keys())
+def test_every_occurrence_of_a_suspect_name_gets_one_decision(
+    offline_detector: Detector, case: tuple[str, PreferringLM, str, str]
+) -> None:
+    text, lm, name, rule = case
+    stage = stage_with(offline_detector, lm, threshold=0.0)
     flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
-    assert [(f.text, f.rule) for f in flags] == [("Iranian", "entity:demonym")] * 2
-    assert [f.evidence["lm_gain"] for f in flags] == [8.0, 0.0], "each keeps its own figure"
-    assert [f.evidence["name_lm_gain"] for f in flags] == [4.0, 4.0]
-    assert flags[0].score == flags[1].score
+    pooled = [f for f in flags if f.text == name]
+    assert [f.rule for f in pooled] == [rule, rule]
+    assert [f.evidence["lm_gain"] for f in pooled] == [8.0, 0.0], "each keeps its own figure"
+    assert [f.evidence["name_lm_gain"] for f in pooled] == [4.0, 4.0]
+    assert pooled[0].score == pooled[1].score
+    for other in (f for f in flags if f.text != name):  # another name keeps its own decision
+        assert "name_lm_gain" not in other.evidence and other.score < pooled[0].score
 
 
 GERMAN = (
