@@ -24,7 +24,7 @@ from bench.common import aeb_texts, machine, write_section
 from bench.spinner import DEMONYMS
 from cleaner.spin.candidates import sentences
 from cleaner.spin.engine import Detector, settings_from
-from cleaner.spin.suspects import one_decision_per_name, one_per_token
+from cleaner.spin.suspects import one_per_token
 from cleaner.stages.spin import SpinConfig
 
 SHARE = 0.3  # of a page's demonym mentions swapped (at least one)
@@ -69,7 +69,6 @@ def demonym_suspects(detector: Detector, text: str, swaps: set[tuple[int, int]])
     found = one_per_token(detector._entity_suspects(text, sents, Counter(), []))
     found = [s for s in found if s.rule == "entity:demonym"]
     detector._check_with_lm(text, tokens, found)
-    one_decision_per_name(found)
     return [Scored(s.token.word, (s.token.start, s.token.end) in swaps, detector.score(s)) for s in found]
 
 

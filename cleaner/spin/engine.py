@@ -24,6 +24,7 @@ from cleaner.spin.lm import ContinuationScorer
 from cleaner.spin.morph import Exceptions, lemmas
 from cleaner.spin.prefilter import TrigramScorer, load_zipf
 from cleaner.spin.suspects import (
+    PROPOSAL,
     Suspect,
     inside,
     lm_checks,
@@ -32,6 +33,7 @@ from cleaner.spin.suspects import (
     one_per_token,
     ranking_key,
     spelling_evidence,
+    thesauri,
 )
 from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
 
@@ -39,8 +41,6 @@ name_counts = entities.name_counts
 STAGE = "spin"
 # A fingerprint from a pack is strong evidence by itself; the LM can only confirm it.
 FINGERPRINT_PRIOR = 0.75
-# Source bit of a candidate that the language model proposed itself (no thesaurus links it).
-PROPOSAL = 16
 # A proposal is only an original when it is as common as a thesaurus candidate may be and
 # not one of the words so common that they fit every slot ("has", "made": Zipf >= 6).
 MAX_PROPOSAL_ZIPF = 6.0
@@ -107,15 +107,6 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 MIN_WORDS_FOR_LANGUAGE = 20
 # A word at least this common in English (wordfreq Zipf) counts as an English word.
 ENGLISH_ZIPF = 3.0
-
-
-def thesauri(bits: int) -> int:
-    """How many thesauri a candidate's source bits name (a proposal's own bit not counted).
-
-    >>> thesauri(0b101), thesauri(PROPOSAL | 0b1), thesauri(PROPOSAL)
-    (2, 1, 0)
-    """
-    return bin(bits & ~PROPOSAL).count("1")
 
 
 def suggestion_rank(lm_gain: float, bits: int) -> float:
@@ -227,7 +218,6 @@ class Detector:
             suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
         suspects = one_per_token(suspects)
         self._check_with_lm(text, tokens, suspects)
-        one_decision_per_name(suspects)
         return fingerprint_flags, suspects
 
     def _spin_suspects(self, sents: list[Sentence]) -> list[Suspect]:
@@ -302,7 +292,8 @@ class Detector:
 
     def _check_with_lm(self, text: str, tokens: list[Token], suspects: list[Suspect]) -> None:
         """Check the first ``lm_budget`` suspects of the check order; if they find the document likely
-        spun (:meth:`looks_spun`), go on to ``lm_budget_spun``."""
+        spun (:meth:`looks_spun`), go on to ``lm_budget_spun``. Then every suspect name gets one
+        decision (:func:`~cleaner.spin.suspects.one_decision_per_name`)."""
         if self.lm is None or not suspects:
             return
         order = self.check_order(suspects)
@@ -310,6 +301,7 @@ class Detector:
         self._check_batch(text, tokens, order[:first], self.lm)
         if both > first and self.looks_spun(order[:first]):
             self._check_batch(text, tokens, order[first:both], self.lm)
+        one_decision_per_name(suspects)
 
     def rounds(self, words: int) -> tuple[int, int]:
         """How many suspects of the check order the model checks in a text of ``words`` words: in the

@@ -19,6 +19,17 @@ from cleaner.spin.candidates import Token
 # them to the word: a pair two sources agree on is likelier a spinner's swap than a loose
 # Moby-only association ("harmony" -> "peace" over "harmony" -> "line").
 AGREEMENT_BONUS = 2.0
+# Source bit of a candidate that the language model proposed itself (no thesaurus links it).
+PROPOSAL = 16
+
+
+def thesauri(bits: int) -> int:
+    """How many thesauri a candidate's source bits name (a proposal's own bit not counted).
+
+    >>> thesauri(0b101), thesauri(PROPOSAL | 0b1), thesauri(PROPOSAL)
+    (2, 1, 0)
+    """
+    return bin(bits & ~PROPOSAL).count("1")
 
 
 def ranking_key(gain: float, bits: int) -> float:
@@ -28,7 +39,7 @@ def ranking_key(gain: float, bits: int) -> float:
     >>> ranking_key(1.5, 0b101), ranking_key(1.5, 0b001)
     (3.5, 1.5)
     """
-    return gain + AGREEMENT_BONUS * (bin(bits).count("1") - 1)
+    return gain + AGREEMENT_BONUS * (thesauri(bits) - 1)
 
 
 def lm_checks(budget: float, words: int) -> int:

@@ -15,9 +15,9 @@ from pydantic import ValidationError
 
 from cleaner.model import Document, Flag
 from cleaner.spin.candidates import Token
-from cleaner.spin.engine import PROPOSAL, Detector, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from, word_count
 from cleaner.spin.scoring import Figures
-from cleaner.spin.suspects import AGREEMENT_BONUS, Suspect, lm_checks
+from cleaner.spin.suspects import AGREEMENT_BONUS, PROPOSAL, Suspect, lm_checks
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
 
 
