@@ -10,10 +10,15 @@
 # years has, and no AMX or AVX-512.
 #
 # The wheel is kept in .cache/wheels/<flags>/ (pip's own cache ignores CMAKE_ARGS, so a wheel
-# built natively elsewhere could come back from it); it takes about 5 minutes on 2 cores, once.
+# built natively elsewhere could come back from it); it takes about 4 minutes on 2 cores, once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=0.3.36  # the version measured (pyproject.toml)
+# The version is pyproject.toml's lower bound for llama-cpp-python (the version measured).
+version=$(sed -n 's/.*"llama-cpp-python>=\([0-9][0-9.]*\)".*/\1/p' pyproject.toml)
+if [[ -z "$version" ]]; then
+    echo "setup: pyproject.toml has no \"llama-cpp-python>=X.Y.Z\" requirement for scripts/build-llama.sh to build" >&2
+    exit 1
+fi
 flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
 wheels=.cache/wheels/llama-cpp-avx2
 py=.venv/bin/python
@@ -23,7 +28,7 @@ if "$py" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-cpp-
     exit 0
 fi
 if ! compgen -G "$wheels/llama_cpp_python-$version-*.whl" >/dev/null; then
-    echo "setup: building llama-cpp-python $version for a portable x86-64 CPU (about 5 minutes, once)"
+    echo "setup: building llama-cpp-python $version for a portable x86-64 CPU (about 4 minutes, once)"
     CMAKE_ARGS="$flags" "$py" -m pip wheel -q --no-deps --no-cache-dir -w "$wheels" "llama-cpp-python==$version"
 fi
 "$py" -m pip install -q --force-reinstall --no-deps "$wheels"/llama_cpp_python-"$version"-*.whl
