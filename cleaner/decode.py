@@ -60,7 +60,11 @@ _SAMPLE = 1 << 16  # how much of a file the binary checks look at
 _WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
 # Non-letters a Western text plausibly contains, beyond ASCII (as decoded by cp1252).
 _WESTERN_SYMBOLS = frozenset("\u00a0¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
-_MAX_NON_ASCII_LETTERS = 0.3  # share of letters; French or German text stays far below
+# Words of two or more letters with no ASCII letter in them, as a share of such words. In
+# Western European text they are rare ("été" and "Öl" have ASCII letters; "à" and "ô" are one
+# letter); Cyrillic, Greek, Hebrew or Arabic read as cp1252 is almost nothing else.
+_MAX_FOREIGN_WORDS = 0.3
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -79,7 +83,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _decode_strict(data[len(bom) :], name.removesuffix("-sig")), name
+            return _decode_strict(data, len(bom), name.removesuffix("-sig")), name
     _reject_binary(data[:_SAMPLE])
     wide = _utf16_without_bom(data)
     if wide is not None:
@@ -97,11 +101,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return _detect_other(data)
 
 
-def _decode_strict(data: bytes, encoding: str) -> str:
+def _decode_strict(data: bytes, skip: int, encoding: str) -> str:
+    """``data`` after its first ``skip`` bytes (the byte order mark) in ``encoding``; an error
+    names the offending byte's offset in the whole file."""
     try:
-        return data.decode(encoding)
+        return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
-        msg = f"the file starts with a {encoding} byte order mark but is not valid {encoding} at byte {exc.start}"
+        offset = skip + exc.start
+        msg = f"the file starts with a {encoding} byte order mark but is not valid {encoding} at byte {offset}"
         raise DocumentError(msg) from None
 
 
@@ -180,18 +187,19 @@ def _decode_cp1252(data: bytes) -> str:
 def _reads_as_western(text: str) -> bool:
     """Whether cp1252-decoded text reads as a Western European language.
 
-    Text in another single-byte encoding decoded this way turns most of its letters into
-    accented Latin ones (Cyrillic, Greek) or puts symbols inside words (``ma³y`` for Polish
-    ``mały``).
+    Text in another single-byte encoding decoded this way turns whole words into accented
+    Latin letters (Cyrillic, Greek) or puts symbols inside words (``ma³y`` for Polish
+    ``mały``). A short Western text may be mostly accented letters ("Élève née à Genève"),
+    but its words still hold ASCII letters.
 
-    >>> _reads_as_western("Die Größe der Straße")
-    True
+    >>> _reads_as_western("Die Größe der Straße"), _reads_as_western("Élève née à Genève")
+    (True, True)
     >>> _reads_as_western("Ïðåçèäåíò çàÿâèë")
     False
     """
-    letters = [ch for ch in text if ch.isalpha()]
-    foreign = [ch for ch in letters if not ch.isascii()]
-    if letters and len(foreign) > _MAX_NON_ASCII_LETTERS * len(letters):
+    words = _WORD.findall(text)
+    foreign = [word for word in words if not any(ch.isascii() for ch in word)]
+    if words and len(foreign) > _MAX_FOREIGN_WORDS * len(words):
         return False
     for i, ch in enumerate(text):
         if ch.isascii() or ch.isalpha():

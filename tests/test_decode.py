@@ -56,6 +56,26 @@ def test_utf8_with_stray_cp1252_bytes() -> None:
     assert decode_bytes(data) == ("Café au lait — naïve “quote”", "utf-8+cp1252")
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("Élève née à Genève", "cp1252"), ("Ça a été élu à l'été.", "latin-1"), ("déjà vu", "cp1252"),
+     ("Ñandú", "latin-1"), ("À côté, l'été épuisé était déjà là.", "cp1252"), ("Öl", "cp1252")],
+)  # fmt: skip
+def test_short_western_text_with_many_accents(text: str, encoding: str) -> None:
+    # Mostly accented letters, yet every word has an ASCII letter: Western, not a guess by
+    # charset-normalizer (which read these as cp1250, mac_latin2 or UTF-16).
+    assert decode_bytes(text.encode(encoding)) == (text, "latin-1")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(RUSSIAN, "cp1251"), ("Καλημέρα κόσμε, η κυβέρνηση ανακοίνωσε", "cp1253"),
+     ("مرحبا بالعالم أعلنت الحكومة", "cp1256")],
+)  # fmt: skip
+def test_other_single_byte_scripts_are_not_read_as_western(text: str, encoding: str) -> None:
+    assert decode_bytes(text.encode(encoding)) == (text, encoding)
+
+
 def test_cyrillic_single_byte_goes_to_charset_normalizer() -> None:
     text, encoding = decode_bytes(RUSSIAN.encode("cp1251"))
     assert text == RUSSIAN
@@ -104,9 +124,11 @@ def test_text_that_merely_mentions_a_signature_is_text() -> None:
     assert decode_bytes(data) == (data.decode(), "utf-8")
 
 
-def test_bad_data_after_a_bom_is_reported() -> None:
-    with pytest.raises(DocumentError, match="byte order mark"):
-        decode_bytes(b"\xef\xbb\xbf" + "é".encode("latin-1"))
+def test_bad_data_after_a_bom_is_reported_at_its_offset_in_the_file() -> None:
+    with pytest.raises(DocumentError, match=r"byte order mark but is not valid utf-8 at byte 6$"):
+        decode_bytes(b"\xef\xbb\xbfcaf" + "é".encode("latin-1"))
+    with pytest.raises(DocumentError, match=r"not valid utf-16-le at byte 4$"):
+        decode_bytes(b"\xff\xfea\x00\x00\xd8b\x00")  # a lone high surrogate after "a"
 
 
 TEXT = st.text(st.characters(blacklist_categories=["Cc", "Cs"]) | st.sampled_from("\n\t"), max_size=200)
