@@ -29,6 +29,7 @@ STDIN = "-"
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # File systems allow 255 bytes a name; <name>.diff and its temporary file (.<name>.diff.XXXXXXXX.tmp)
 # must fit, and ids are often URLs or titles in scripts of several bytes a letter.
 MAX_NAME_BYTES = 160
@@ -222,8 +223,39 @@ def _record(path: Path, number: int, line: str) -> Document | InputFailure:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
         reason = 'each JSONL line needs an object with "id" and a string "text"'
         return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
+    for field, value in record.items():  # JSON's \uD800 escapes can spell what no UTF-8 file can hold
+        problem = next(filter(None, map(surrogate_problem, [field, *_strings(value)])), None)
+        if problem is not None:
+            reason = f'"{field}": {problem}; in JSON, a \\uD8xx escape must be followed by its \\uDCxx pair'
+            return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
     metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
     return Document(id=str(record["id"]), source=source, text=record["text"], metadata=metadata)
+
+
+def surrogate_problem(text: str) -> str | None:
+    """Why ``text`` cannot be written as UTF-8, when it holds a UTF-16 surrogate code point.
+
+    >>> surrogate_problem("fine"), surrogate_problem("lone \\ud800 half")
+    (None, 'a lone UTF-16 surrogate (U+D800) at character 5, which no UTF-8 file can hold')
+    """
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    code = f"U+{ord(found.group()):04X}"
+    return f"a lone UTF-16 surrogate ({code}) at character {found.start()}, which no UTF-8 file can hold"
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def output_name(doc_id: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from cleaner.config import PipelineConfig, load_config
 from cleaner.errors import DocumentError, FatalError
-from cleaner.inputs import InputFailure, Source, load
+from cleaner.inputs import InputFailure, Source, load, surrogate_problem
 from cleaner.model import Document, DocumentResult
 from cleaner.registry import stage_class
 from cleaner.stages.base import Stage
@@ -56,9 +56,12 @@ class Pipeline:
         return any(stage.needs_survey for stage in self.stages)
 
     def survey(self, texts: Iterable[str]) -> None:
-        """Show every raw document to the stages that gather corpus statistics."""
+        """Show every raw document to the stages that gather corpus statistics (not those
+        :meth:`process` will refuse for a surrogate)."""
         surveying = [stage for stage in self.stages if stage.needs_survey]
         for text in texts:
+            if surrogate_problem(text) is not None:
+                continue
             for stage in surveying:
                 stage.survey(text)
 
@@ -96,6 +99,9 @@ class Pipeline:
 
     def process(self, doc: Document) -> DocumentResult:
         """Run every stage over one document; a failure is reported in the result, not raised."""
+        problem = surrogate_problem(doc.text)
+        if problem is not None:
+            return _failed(doc, f"the text cannot be processed: {problem}")
         trace = Trace(doc.text)
         metadata = dict(doc.metadata)
         stats: dict[str, dict[str, int]] = {}

@@ -117,6 +117,26 @@ def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "stdin.txt").read_text(encoding="utf-8") == "From stdin.\n"
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_lone_surrogate_in_jsonl_fails_that_document_only(tmp_path: Path, jobs: str) -> None:
+    # Valid JSON, but "\ud800" alone is no Unicode character: no UTF-8 output can hold it.
+    lines = [
+        '{"id": "ok", "text": "A plain sentence."}',
+        '{"id": "half", "text": "lone \\ud800 surrogate"}',
+        '{"id": "pair", "text": "an emoji \\ud83d\\ude00 spelt as a pair"}',
+        '{"id": "meta", "text": "Fine text.", "note": "\\udc00"}',
+    ]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cleaner("run", tmp_path / "docs.jsonl", "--out", tmp_path / "out", "--stages", STAGES, "--jobs", jobs)
+    assert result.returncode == 1, result.stderr.decode()
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    errors = {d["id"]: d["error"] for d in report["documents"]}
+    assert errors["ok"] is None and errors["pair"] is None
+    assert "U+D800" in errors["docs:2"] and '"text"' in errors["docs:2"]
+    assert "U+DC00" in errors["docs:4"] and '"note"' in errors["docs:4"]
+    assert (tmp_path / "out" / "pair.txt").read_text(encoding="utf-8") == "an emoji \U0001f600 spelt as a pair"
+
+
 def test_jobs_two_writes_the_same_as_jobs_one(tmp_path: Path) -> None:
     for jobs in ("1", "2"):
         assert cleaner("run", SEEDS, "--out", tmp_path / jobs, "--jobs", jobs, "--stages", STAGES).returncode == 0

@@ -100,6 +100,14 @@ def test_failures_are_reported_and_the_run_goes_on() -> None:
     assert len(results) == 24
 
 
+def test_a_text_with_a_lone_surrogate_fails_with_the_reason() -> None:
+    with Pipeline(stages=["encoding", "boilerplate"]) as real:
+        real.survey(["lone \ud800 half", "fine"])  # the survey leaves it out instead of failing
+        result = real.process(Document(id="d", source="-", text="lone \ud800 half"))
+    assert result.failed
+    assert result.error is not None and "(U+D800) at character 5" in result.error
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_jobs_give_identical_output(jobs: int) -> None:
     serial = [r.model_dump() for r in pipeline().run(docs(), jobs=1)]
