@@ -60,6 +60,25 @@ class PipelineConfig:
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def read_text(path: Path, what: str) -> str:
+    """The text of a file the user hands in (``what`` names it in messages); a
+    :class:`ConfigError` when it cannot be read or is not UTF-8.
+
+    >>> read_text(Path("/no/such.yaml"), "the config file")
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.ConfigError: cannot read the config file /no/such.yaml: No such file or directory
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        msg = f"cannot read {what} {path}: {exc.strerror or exc}"
+        raise ConfigError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{what} {path} is not UTF-8 text (byte {exc.start} is not valid UTF-8); save it as UTF-8"
+        raise ConfigError(msg) from None
+
+
 def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """The data of a YAML document and its node tree (for line numbers); raises ``yaml.YAMLError``.
 
@@ -120,12 +139,7 @@ def load_config(
     data, _ = _read_yaml(default_text, f"cleaner/{DEFAULTS_NAME}")
     node, where = None, f"cleaner/{DEFAULTS_NAME}"
     if path is not None:
-        try:
-            user_text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            msg = f"cannot read the config file {path}: {exc.strerror}"
-            raise ConfigError(msg) from None
-        user, node = _read_yaml(user_text, str(path))
+        user, node = _read_yaml(read_text(path, "the config file"), str(path))
         data, where = _merge(data, user), str(path)
 
     if overrides:

@@ -50,6 +50,23 @@ def test_yaml_syntax_error_is_a_config_error(tmp_path: Path) -> None:
         load_config(config)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        "boilerplate:\n  keep_title: false  # café\n".encode("latin-1"),
+        b"\xff\xfe" + "encoding: {}\n".encode("utf-16-le"),
+    ],
+    ids=["latin-1", "utf-16"],
+)
+def test_a_config_file_that_is_not_utf8_is_a_config_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "cfg.yaml"
+    path.write_bytes(data)
+    with pytest.raises(
+        ConfigError, match=r"cfg\.yaml is not UTF-8 text \(byte \d+ is not valid UTF-8\); save it as UTF-8"
+    ):
+        load_config(path)
+
+
 def test_duplicate_registration_is_refused() -> None:
     from cleaner.registry import register
     from cleaner.stages.base import Stage

@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import yaml
 
-from cleaner.config import line_of, parse_yaml
+from cleaner.config import line_of, parse_yaml, read_text
 from cleaner.errors import ConfigError
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_.-]*$")
@@ -261,12 +261,9 @@ def load_packs(paths: Sequence[Path]) -> list[RulePack]:
 
 def load_pack(path: Path) -> RulePack:
     """Read and check one pack file; any problem is a ConfigError with file and line."""
+    text = read_text(path, "the rule pack")
     try:
-        text = path.read_text(encoding="utf-8")
         data, node = parse_yaml(text)
-    except OSError as exc:
-        msg = f"cannot read rule pack {path}: {exc.strerror}"
-        raise ConfigError(msg) from None
     except yaml.YAMLError as exc:
         msg = f"{path}: not valid YAML: {exc}"
         raise ConfigError(msg) from None

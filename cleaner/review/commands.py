@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from cleaner.config import read_text
 from cleaner.errors import ConfigError
 from cleaner.review.apply import ApplyConfig, apply_run
 
@@ -50,9 +51,10 @@ def apply_config(args: argparse.Namespace) -> ApplyConfig:
     """The ``review:`` section of ``--config`` (if any) with the command-line options over it."""
     data: dict[str, Any] = {}
     if args.config is not None:
+        text = read_text(args.config, "the config file")
         try:
-            loaded = yaml.safe_load(args.config.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            loaded = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
             msg = f"cannot read the config file {args.config}: {exc}"
             raise ConfigError(msg) from None
         section = loaded.get("review", {}) if isinstance(loaded, dict) else None

@@ -255,11 +255,11 @@ def _read_bytes(path: Path) -> bytes | None:
 def load_review(path: Path) -> ReviewFile:
     """Read ``review.json``; a missing file is an empty review, a broken one an error."""
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return ReviewFile()
     try:
-        return ReviewFile.model_validate_json(raw)
+        return ReviewFile.model_validate_json(raw)  # bytes that are not UTF-8 fail validation
     except ValidationError as exc:
         first = exc.errors()[0]["msg"]
         msg = f"{path} is not a valid review file ({first}); move it away to start a new review"
