@@ -33,6 +33,10 @@ from cleaner.report.html import render_document, render_page
 def unified_diff(doc_id: str, before: str, after: str) -> str:
     """A unified diff of the input against the cleaned text, line by line.
 
+    Lines end at ``\\n`` only, as for ``patch`` (a lone ``\\r`` or U+2028 stays inside its
+    line); the header names the document by its file name (:func:`output_name`), so an id
+    cannot break the header.
+
     >>> print(unified_diff("d", "a\\nb\\n", "a\\n"), end="")
     --- d/input
     +++ d/cleaned
@@ -40,13 +44,19 @@ def unified_diff(doc_id: str, before: str, after: str) -> str:
      a
     -b
     """
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"{doc_id}/input",
-        tofile=f"{doc_id}/cleaned",
-    )
+    name = output_name(doc_id)
+    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"{name}/input", tofile=f"{name}/cleaned")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut after each ``\\n``.
+
+    >>> _lines("a\\rb\\u2028c\\nd")
+    ['a\\rb\\u2028c\\n', 'd']
+    """
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 @dataclass(frozen=True)
