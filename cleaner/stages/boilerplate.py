@@ -76,7 +76,7 @@ from cleaner.boilerplate.rules import (
     pack_files,
     teaser_list_lines,
 )
-from cleaner.config import rules_root
+from cleaner.config import RULES_ENV, rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import register
@@ -191,6 +191,10 @@ class BoilerplateStage(Stage):
         super().__init__(config)
         cfg = self.settings
         root = cfg.rules_dir if cfg.rules_dir is not None else rules_root() / "boilerplate"
+        if not root.is_dir():  # a mistyped folder would quietly turn every shipped rule off
+            where = "boilerplate.rules_dir" if cfg.rules_dir is not None else f"the rules root ({RULES_ENV} or rules/)"
+            msg = f"{where}: no folder {root}; point it at a folder of rule packs (.yaml)"
+            raise ConfigError(msg)
         shipped = _chosen_packs(root, cfg.packs)
         # The first rule that matches names the line, so the most specific packs come first:
         # the user's own, then the shipped site packs, then the generic one.
@@ -325,7 +329,7 @@ class BoilerplateStage(Stage):
 
 
 def _chosen_packs(root: Path, names: tuple[str, ...] | None) -> list[Path]:
-    available = {p.stem: p for p in pack_files([root])} if root.is_dir() else {}
+    available = {p.stem: p for p in pack_files([root])}
     if names is None:
         return sorted(available.values())
     missing = [n for n in names if n not in available]

@@ -187,6 +187,15 @@ def test_unknown_pack_name_is_a_config_error():
         BoilerplateStage(BoilerplateConfig(packs=("nosuch",)))
 
 
+def test_a_rules_folder_that_does_not_exist_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Not an empty rule set: every shipped rule would be off without a word.
+    with pytest.raises(ConfigError, match=r"boilerplate\.rules_dir: no folder .*nowhere"):
+        BoilerplateStage(BoilerplateConfig(rules_dir=tmp_path / "nowhere"))
+    monkeypatch.setenv("CLEANER_RULES_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ConfigError, match="CLEANER_RULES_DIR"):
+        BoilerplateStage(BoilerplateConfig())
+
+
 def test_the_stage_pickles_for_worker_processes(stage: BoilerplateStage):
     import pickle
 
