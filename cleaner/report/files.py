@@ -10,6 +10,17 @@ from pathlib import Path
 from typing import TextIO
 
 
+def _process_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; done once, at import
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files only their owner can read (0600); an output file gets the mode any new
+# file of this process gets (0644 under the usual umask 022).
+NEW_FILE_MODE = 0o666 & ~_process_umask()
+
+
 @contextmanager
 def atomic_writer(path: Path, durable: bool = True) -> Iterator[TextIO]:
     """Open a temporary file next to ``path``; on success it replaces ``path`` in one step.
@@ -22,6 +33,7 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[TextIO]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            os.fchmod(handle.fileno(), NEW_FILE_MODE)
             yield handle
             if durable:
                 handle.flush()
