@@ -39,7 +39,7 @@ def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"commit {commit()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        f"commit {COMMIT_AT_START}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
 
 
@@ -54,6 +54,11 @@ def commit() -> str:
         cwd=ROOT,
     ).stdout
     return (head.strip() or "?") + (" + uncommitted changes" if changed.strip() else "")
+
+
+# Read once, when the measuring process starts: what is committed while it runs is not what it
+# measured.
+COMMIT_AT_START = commit()
 
 
 def write_section(area: str, markdown: str) -> Path:

@@ -182,9 +182,9 @@ class SpinConfig(StageConfig):
         ge=0.0,
         description="Positions per 100 words the language model checks in all in a document its first checks find "
         "likely spun (30 is about every suspect); at most `lm_budget` turns the second round off. On make eval's "
-        "pages at 0.35, before the suggestion ranking of 32182fb, 8 then 30 gave the recall of checking 30 "
-        "everywhere (0.683, against 0.613 with a fixed 15) at an estimated 9 words/s over spun and clean pages "
-        "(fixed 30: 8, fixed 15: 13; bench/results/spin-budgets.md).",
+        "pages at 0.35 (9291cd6), 8 then 30 gave the recall of checking 30 everywhere (0.688, against 0.618 with "
+        "a fixed 15) at an estimated 12 words/s over spun and clean pages, 1 thread (fixed 30: 10, fixed 15: 16; "
+        "bench/results/spin-budgets.md).",
     )
     spun_support: float = Field(
         default=0.5,
