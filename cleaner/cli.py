@@ -104,21 +104,22 @@ def _run(args: argparse.Namespace) -> int:
     stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
     if pipeline.needs_survey:
         pipeline.survey_sources(iter_sources(inputs, stdin_data), jobs=args.jobs)
-    try:
-        writer = RunWriter(args.out, list(pipeline.config.stages))
-    except OSError as exc:
-        msg = f"cannot create the output folder {args.out}: {exc.strerror or exc}; choose another --out"
-        raise ConfigError(msg) from None
-    try:
-        with pipeline, _progress(args.quiet) as advance:
-            sources = iter_sources(inputs, stdin_data)
-            for written in pipeline.map(sources, DocumentWriter(args.out), jobs=args.jobs):
-                writer.add_written(written)
-                advance(written.outcome)
-        summary = writer.close()
-    except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
-        writer.discard()
-        raise
+    with pipeline:  # servers start first: a run that cannot start leaves no output folder behind
+        try:
+            writer = RunWriter(args.out, list(pipeline.config.stages))
+        except OSError as exc:
+            msg = f"cannot create the output folder {args.out}: {exc.strerror or exc}; choose another --out"
+            raise ConfigError(msg) from None
+        try:
+            with _progress(args.quiet) as advance:
+                sources = iter_sources(inputs, stdin_data)
+                for written in pipeline.map(sources, DocumentWriter(args.out), jobs=args.jobs):
+                    writer.add_written(written)
+                    advance(written.outcome)
+            summary = writer.close()
+        except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
+            writer.discard()
+            raise
     if not args.quiet:
         _print_summary(summary, args.out)
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK

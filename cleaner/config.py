@@ -161,16 +161,29 @@ def load_config(
         try:
             settings[cls.name] = cls.config_model.model_validate(data.get(cls.name) or {})
         except ValidationError as exc:
-            raise ConfigError(_describe(exc, cls.name, where, node)) from None
+            raise ConfigError(_describe(exc, cls.name, where, node, overrides or {})) from None
     return PipelineConfig(stages=tuple(settings), settings=settings)
 
 
-def _describe(exc: ValidationError, section: str, where: str, node: yaml.Node | None) -> str:
+def _holds(data: Any, path: Sequence[str | int]) -> bool:
+    """Whether nested mapping ``data`` has a value at ``path``.
+
+    >>> _holds({"grammar": {"server_url": "x"}}, ["grammar", "server_url"]), _holds({}, ["grammar"])
+    (True, False)
+    """
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
+def _describe(exc: ValidationError, section: str, where: str, node: yaml.Node | None, overrides: dict[str, Any]) -> str:
     problems = []
     for error in exc.errors():
         path = [section, *error["loc"]]
         line = line_of(node, path)
-        at = f"{where}:{line}" if line else where
+        at = "a command-line option" if _holds(overrides, path) else f"{where}:{line}" if line else where
         dotted = ".".join(str(p) for p in path)
         problems.append(f"{at}: {dotted}: {error['msg']}")
     return "invalid configuration:\n  " + "\n  ".join(problems)

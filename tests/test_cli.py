@@ -178,6 +178,16 @@ def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> No
     assert message in result.stderr.decode()
 
 
+def test_a_bad_grammar_server_option_exits_2_and_leaves_no_output_folder(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("A plain sentence.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = cleaner("run", page, "--out", out, "--stages", "encoding,grammar", "--grammar-server", "notaurl")
+    assert result.returncode == 2
+    assert "a command-line option: grammar.server_url" in result.stdout.decode() + result.stderr.decode()
+    assert not out.exists()
+
+
 def test_bad_config_exits_2_naming_file_and_line(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text("encoding:\n  not_a_setting: true\n", encoding="utf-8")

@@ -20,14 +20,15 @@ document that still cannot be checked fails with the reason, and the others go o
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from cleaner.errors import DocumentError, FatalError
+from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.languagetool import (
     Checker,
     CheckFailed,
@@ -108,6 +109,15 @@ class GrammarConfig(StageConfig):
     start_timeout: float = Field(default=300.0, gt=0, description="Seconds the server may take to start and warm up.")
     request_timeout: float = Field(default=120.0, gt=0, description="Seconds one paragraph's check may take.")
     max_restarts: int = Field(default=1, ge=0, description="How often a server that died is restarted in one run.")
+
+    @field_validator("server_url")
+    @classmethod
+    def _an_http_url(cls, url: str | None) -> str | None:
+        if url is not None and not re.fullmatch(r"https?://[^/\s:]+(?::\d+)?(?:/\S*)?", url):
+            msg = f"{url!r} is not an http:// or https:// URL, e.g. http://127.0.0.1:8081"
+            raise ValueError(msg)
+        return url
+
     language: str = Field(default="en-US", description="LanguageTool language code.")
     disabled_rules: tuple[str, ...] = Field(default=(), description="LanguageTool rule ids to turn off.")
     enabled_rules: tuple[str, ...] = Field(default=(), description="Rule ids to turn on (e.g. default-off ones).")
@@ -227,7 +237,7 @@ class GrammarStage(Stage):
             except ServerUnavailable as exc:
                 msg = f"grammar.server_url: no LanguageTool server answers at {url} ({exc}); start one with "
                 msg += "`cleaner grammar-server`, or leave server_url unset to let the stage start its own"
-                raise FatalError(msg) from None
+                raise ConfigError(msg) from None
             self._url, self._version, self._managed = url, version, False
             return
         server = LanguageToolServer(

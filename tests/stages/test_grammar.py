@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner import languagetool
-from cleaner.errors import DocumentError, FatalError
+from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.languagetool import CheckFailed, CheckOptions, LTMatch, ServerUnavailable, check_installation
 from cleaner.model import Document
 from cleaner.stages import grammar
@@ -244,11 +244,18 @@ def test_missing_java_says_what_to_install(tmp_path: Path) -> None:
         check_installation(tmp_path, java=str(tmp_path / "no-java-here"))
 
 
-def test_unreachable_server_url_is_a_fatal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unreachable_server_url_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(grammar, "EXTERNAL_SERVER_WAIT", 0.3)
     stage = GrammarStage(GrammarConfig(server_url=f"http://127.0.0.1:{languagetool.free_port()}"))
-    with pytest.raises(FatalError, match="cleaner grammar-server"):
+    with pytest.raises(ConfigError, match="cleaner grammar-server"):
         stage.start_run()
+
+
+@pytest.mark.parametrize("url", ["notaurl", "127.0.0.1:8081", "ftp://host/", "http://"])
+def test_a_server_url_that_is_not_an_http_url_is_refused(url: str) -> None:
+    with pytest.raises(ValidationError, match="not an http:// or https:// URL"):
+        GrammarConfig(server_url=url)
+    assert GrammarConfig(server_url="http://127.0.0.1:8081/v2").server_url == "http://127.0.0.1:8081/v2"
 
 
 def test_unknown_settings_are_rejected() -> None:
