@@ -71,7 +71,8 @@ def _files(inputs: Sequence[str]) -> Iterator[str | Path]:
             continue
         path = Path(item)
         if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            wanted = TEXT_SUFFIXES + JSONL_SUFFIXES  # whatever the case: A.TXT is a text file too
+            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in wanted)
             yield from sorted(found)
         else:
             yield path
@@ -141,7 +142,7 @@ def _sources(item: str | Path, stdin_data: bytes | None) -> Iterator[Source]:
         yield _decoded("stdin", STDIN, data)
         return
     path = Path(item)
-    if path.suffix in JSONL_SUFFIXES:
+    if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _jsonl(path)
     else:
         yield TextFile(id=path.stem, path=path)

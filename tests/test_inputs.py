@@ -20,6 +20,14 @@ def test_text_files_are_listed_unread_and_loaded_on_demand(tmp_path: Path) -> No
     assert loaded.metadata == {"encoding": "cp1252"}
 
 
+def test_a_folder_yields_text_and_jsonl_files_whatever_the_case_of_the_suffix(tmp_path: Path) -> None:
+    (tmp_path / "A.TXT").write_text("upper\n", encoding="utf-8")
+    (tmp_path / "b.Jsonl").write_text('{"id": "rec", "text": "x"}\n', encoding="utf-8")
+    (tmp_path / "c.md").write_text("not an input\n", encoding="utf-8")
+    sources = list(iter_sources([str(tmp_path)]))
+    assert [s.id for s in sources] == ["A", "rec"]
+
+
 def test_a_file_gone_before_it_is_read_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "gone.txt"
     path.write_text("text\n", encoding="utf-8")
