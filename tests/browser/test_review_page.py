@@ -179,3 +179,35 @@ def test_own_text_for_a_flag_picked_in_the_text(
     assert page.get_attribute("#items .item[data-item=f0]", "data-status") == "custom"
     assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
     assert "arrived in a hybrid bus on Monday" in (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
+
+
+def test_marks_and_a_removed_line_after_an_emoji_fall_on_the_right_characters(
+    tmp_path: Path, page: Any, serve: Callable[[Path], ReviewServer]
+) -> None:
+    # The report counts code points; the page's JavaScript strings count UTF-16 units, two
+    # for each emoji, so every span after one is off by one unless the page converts.
+    text = (
+        "Emoji before the marks \U0001f600\U0001f600\n"
+        "The mayor \U0001f697 arrived in a verdant vehicle on Monday.\n"
+        "Then \U0001f4f7 the crowd went home\n"
+        "The last line stays.\n"
+    )
+    out = make_run(tmp_path / "run", {"alpha": text})
+    open_run(page, serve(out))
+    assert page.text_content("#text mark.flag") == "verdant vehicle"
+    line = "Then \U0001f4f7 the crowd went home"
+    page.evaluate(
+        """line => {
+            const piece = [...document.querySelectorAll('#text [data-at]')].find(e => e.textContent.includes(line));
+            const at = piece.textContent.indexOf(line) + 9;
+            window.getSelection().setBaseAndExtent(piece.firstChild, at, piece.firstChild, at + 4);
+        }""",
+        line,
+    )
+    page.keyboard.press("x")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom x')")
+    assert page.text_content("#text s.dropped") == line + "\n"
+    assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
+    final = (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
+    assert line not in final
+    assert "arrived in a verdant vehicle on Monday.\nThe last line stays.\n" in final

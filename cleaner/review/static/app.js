@@ -289,9 +289,37 @@ function startEditing(item) {
   renderItems();
 }
 
+// The server counts characters in code points, as Python does; a JavaScript string counts
+// UTF-16 units, in which a character beyond U+FFFF (an emoji) takes two. So the spans of a
+// document are turned into units when it arrives, and a position picked in the page goes
+// back to code points (pointAt) before it names an item.
+function inUnits(doc) {
+  doc.units = null;
+  if (!/[\uD800-\uDFFF]/.test(doc.text)) return doc;
+  const units = [0];  // units[i]: where code point i starts; the last entry is the length
+  for (const ch of doc.text) units.push(units[units.length - 1] + ch.length);
+  for (const s of [...doc.edits, ...doc.flags, ...doc.drops]) {
+    s.start = units[s.start];
+    s.end = units[s.end];
+  }
+  doc.units = units;
+  return doc;
+}
+
+function pointAt(doc, unit) {
+  if (!doc.units) return unit;
+  let low = 0;
+  let high = doc.units.length - 1;
+  while (low < high) {  // the first code point starting at or after `unit`
+    const middle = (low + high) >> 1;
+    if (doc.units[middle] < unit) low = middle + 1; else high = middle;
+  }
+  return low;
+}
+
 async function openDoc(index, item) {
   state.index = index;
-  state.doc = await api(`/api/doc/${index}`);
+  state.doc = inUnits(await api(`/api/doc/${index}`));
   state.editing = null;
   state.selected = item !== undefined ? item : (visibleItems()[0] || {}).item || null;
   renderRun();
@@ -305,7 +333,7 @@ async function refreshRun() {
 
 async function decide(item, verdict, text) {
   const doc = await api("/api/decide", { doc: state.index, item, verdict, text });
-  state.doc = doc;
+  state.doc = inUnits(doc);
   state.editing = null;
   await refreshRun();
   renderDoc();
@@ -382,7 +410,7 @@ async function dropSelectedLine() {
   const newline = text.indexOf("\n", at);
   const end = newline < 0 ? text.length : newline + 1;
   if (end <= start) return;
-  await decide(`x${start}-${end}`, "custom", "");
+  await decide(`x${pointAt(state.doc, start)}-${pointAt(state.doc, end)}`, "custom", "");
 }
 
 async function decideSelected(verdict) {
