@@ -56,6 +56,8 @@ class Applied:
     result: DocumentResult
     source: str
     conflicts: tuple[str, ...]
+    skipped: frozenset[str] = frozenset()
+    """The items of the conflicts: decisions that could not be placed."""
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,12 @@ def _flag_text(flag: Flag, decision: Decision | None, config: ApplyConfig, count
 
 def _review_changes(
     result: DocumentResult, decisions: dict[str, Decision], config: ApplyConfig, shifts: list[_Shift]
-) -> tuple[list[Change], list[Flag], list[str], Counter[str]]:
-    """Step 2's changes (in step 1's text), the flags carried over, conflicts and counts."""
+) -> tuple[list[Change], list[Flag], dict[str, str], Counter[str]]:
+    """Step 2's changes (in step 1's text), the flags carried over, conflicts (by item) and counts."""
     counts: Counter[str] = Counter()
-    wanted: list[tuple[int, int, str, str, str, str]] = []  # start, end, after, rule, reason, label
-    carried, conflicts = [], []
+    wanted: list[tuple[int, int, str, str, str, str, str]] = []  # start, end, after, rule, reason, label, item
+    carried: list[Flag] = []
+    conflicts: dict[str, str] = {}
     for index, flag in enumerate(result.flags):
         decision = decisions.get(f"f{index}")
         text = _flag_text(flag, decision, config, counts)
@@ -151,7 +154,7 @@ def _review_changes(
         label = f"f{index} {flag.rule} {flag.text!r}"
         if span is None:
             if text is not None:
-                conflicts.append(f"{label}: its text was changed by a reverted or corrected change")
+                conflicts[f"f{index}"] = f"{label}: its text was changed by a reverted or corrected change"
             continue
         if text is None:
             if decision is None:
@@ -159,21 +162,23 @@ def _review_changes(
             continue
         verb = "accepted" if decision is None or decision.verdict == "accept" else "corrected"
         reason = f"{flag.message} ({verb} by the reviewer)" if decision else f"{flag.message} (applied by config)"
-        wanted.append((*span, text, f"{verb}:{flag.stage}:{flag.rule}", reason, label))
+        wanted.append((*span, text, f"{verb}:{flag.stage}:{flag.rule}", reason, label, f"f{index}"))
     for item_id, decision in decisions.items():
         dropped = drop_span(item_id)
         if dropped is None or decision.verdict == "reject":
             continue
         span = _map(dropped, shifts)
         if span is None:
-            conflicts.append(f"{item_id}: the line was changed by a reverted or corrected change")
+            conflicts[item_id] = f"{item_id}: the line was changed by a reverted or corrected change"
             continue
         counts["lines_dropped"] += 1
-        wanted.append((*span, decision.text or "", "drop-line", "removed by the reviewer", item_id))
+        wanted.append((*span, decision.text or "", "drop-line", "removed by the reviewer", item_id, item_id))
     changes, last_end = [], 0
-    for start, end, after, rule, reason, label in sorted(wanted, key=lambda w: (w[0], w[1])):
+    for start, end, after, rule, reason, label, item in sorted(wanted, key=lambda w: (w[0], w[1])):
         if start < last_end:
-            conflicts.append(f"{label}: overlaps another accepted correction; skipped")
+            conflicts[item] = f"{label}: overlaps another accepted correction; skipped"
+            if rule == "drop-line":
+                counts["lines_dropped"] -= 1
             continue
         changes.append(Change(start, end, after, rule, reason))
         last_end = end
@@ -214,11 +219,12 @@ def apply_document(result: DocumentResult, decisions: dict[str, Decision], confi
     trace.add_flags(carried)
     trace.apply(REVIEW_STAGE, changes)
     stats = {**result.stats, REVIEW_STAGE: _review_stats(counts, trace.text != result.text, len(changes))}
-    metadata = {**result.metadata, **({"review_conflicts": conflicts} if conflicts else {})}
+    messages = list(conflicts.values())
+    metadata = {**result.metadata, **({"review_conflicts": messages} if messages else {})}
     final = result.model_copy(
         update={"text": trace.text, "edits": trace.edits, "flags": trace.flags(), "stats": stats, "metadata": metadata}
     )
-    return Applied(final, source, tuple(conflicts))
+    return Applied(final, source, tuple(messages), frozenset(conflicts))
 
 
 def _review_stats(counts: Counter[str], changed: bool, edits: int) -> dict[str, int]:

@@ -36,7 +36,11 @@ from cleaner.report.files import atomic_writer
 
 REVIEW_FILE = "review.json"
 Verdict = Literal["accept", "reject", "custom"]
-_DROP_ID = re.compile(r"^x(\d+)-(\d+)$")
+# Item ids: e<n> (an edit), f<n> (a flag), x<start>-<end> (a line the reviewer removes), in
+# ASCII digits without leading zeros, so that each item has exactly one id.
+_NUMBER = r"(0|[1-9][0-9]*)"
+_ITEM_ID = re.compile(rf"([ef]){_NUMBER}")
+_DROP_ID = re.compile(rf"x{_NUMBER}-{_NUMBER}")
 
 
 class Decision(BaseModel):
@@ -108,16 +112,21 @@ def drop_span(item_id: str) -> tuple[int, int] | None:
     >>> drop_span("x10-25"), drop_span("e3")
     ((10, 25), None)
     """
-    match = _DROP_ID.match(item_id)
+    match = _DROP_ID.fullmatch(item_id)
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def subject(result: DocumentResult, item_id: str) -> Edit | Flag | str | None:
-    """The edit, flag or removable line an item id names in ``result``, or ``None``."""
-    kind, number = item_id[:1], item_id[1:]
-    if kind in "ef" and number.isdigit():
-        items: list[Edit] | list[Flag] = result.edits if kind == "e" else result.flags
-        index = int(number)
+    """The edit, flag or removable line an item id names in ``result``, or ``None``.
+
+    >>> r = DocumentResult(id="d", source="-", text="One line\\n", flags=[])
+    >>> subject(r, "x0-9"), subject(r, "x00-9"), subject(r, "f0"), subject(r, "f\\u00b2")
+    ('One line\\n', None, None, None)
+    """
+    match = _ITEM_ID.fullmatch(item_id)
+    if match is not None:
+        items: list[Edit] | list[Flag] = result.edits if match.group(1) == "e" else result.flags
+        index = int(match.group(2))
         return items[index] if index < len(items) else None
     span = drop_span(item_id)
     if span is None or not span[0] < span[1] <= len(result.text):

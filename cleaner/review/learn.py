@@ -123,19 +123,25 @@ def _spin_yaml(phrases: list[dict[str, Any]]) -> str:
         "# Spin fingerprints learned by `cleaner learn` from reviewers' accepted corrections:\n"
         "# phrase (as the spinner wrote it) -> original. Each entry names the run and document it\n"
         "# came from and the sentence as a must_match example. Delete an entry to forget it.\n"
+        "# Format (the fingerprint pack of cleaner/spin/fingerprints.py):\n"
+        "#   - phrase: colossal information          # lower case, single spaces\n"
+        "#     original: big data\n"
+        '#     source: "<run folder>:<document> (reviewed spin flag <rule>)"\n'
+        '#     examples: {must_match: ["The sentence it was found in."]}\n'
     )
     body = {"id": "learned", "source": "cleaner learn (reviewers' decisions)", "kind": "spin", "phrases": phrases}
     return head + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100)
 
 
 def removed_lines(
-    result: DocumentResult, decisions: dict[str, Decision], rule_ids: set[str]
+    result: DocumentResult, decisions: dict[str, Decision], rule_ids: set[str], skipped: frozenset[str] = frozenset()
 ) -> Iterator[tuple[str, bool]]:
     """Lines of one document that were removed without a rule: by the reviewer, or by the
-    classifier with the reviewer's acceptance; with whether the reviewer removed it by hand."""
+    classifier with the reviewer's acceptance; with whether the reviewer removed it by hand.
+    A removal `cleaner apply` could not place (``skipped``) removed nothing."""
     for item, decision in decisions.items():
         span = drop_span(item)
-        if span is not None and decision.verdict != "reject":
+        if span is not None and decision.verdict != "reject" and item not in skipped:
             yield result.text[span[0] : span[1]], True
     for index, _start, _end in cleaned_spans(result.edits):
         edit = result.edits[index]
@@ -224,12 +230,13 @@ def learn(out_dir: Path, rules_dir: Path | None = None) -> Outcome:
             continue
         decisions = valid_decisions(result, review.decisions.get(key, {}))
         found += spin_entries(out_dir.name, key, result, decisions)
-        for line, by_hand in removed_lines(result, decisions, rule_ids):
+        applied = apply_document(result, decisions, ApplyConfig()) if decisions else None
+        skipped = applied.skipped if applied is not None else frozenset()
+        for line, by_hand in removed_lines(result, decisions, rule_ids, skipped):
             if not any(rule.matches(line.rstrip("\n")) for pack in packs for rule in pack.rules):
                 removed.setdefault(line.rstrip("\n"), []).append((key, by_hand))
-        if decisions:  # only a document someone reviewed tells which lines a reviewer kept
-            final = apply_document(result, decisions, ApplyConfig()).result.text
-            kept += [line for line in final.splitlines() if line.strip()]
+        if applied is not None:  # only a document someone reviewed tells which lines a reviewer kept
+            kept += [line for line in applied.result.text.splitlines() if line.strip()]
     outcome = Outcome()
     outcome.spin_added, outcome.spin_file = learn_spin(rules_dir, found)
     outcome.rules, outcome.skipped = propose_rules(removed, kept, rule_ids)

@@ -138,6 +138,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
             self._send_text(HTTPStatus.NOT_FOUND, "not found")
 
     def do_POST(self) -> None:
+        # A refused request's body is never read, so the connection cannot carry another one.
+        self.close_connection = True
         if self._refuse():
             return
         origin = self.headers.get("Origin")
@@ -156,6 +158,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         if action is None:
             self._send_text(HTTPStatus.NOT_FOUND, "not found")
             return
+        self.close_connection = False
         self._answer(action, read_body=True)
 
     def _answer(self, action: Callable[[dict[str, Any]], dict[str, Any]], *, read_body: bool = False) -> None:
@@ -172,8 +175,14 @@ class ReviewHandler(BaseHTTPRequestHandler):
         self._send_json(HTTPStatus.OK, data)
 
     def _json_body(self) -> dict[str, Any]:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            self.close_connection = True  # where this body ends is unknown
+            msg = "Content-Length must be a number of bytes"
+            raise BadRequest(msg)
+        length = int(declared)
         if length > MAX_BODY:
+            self.close_connection = True
             msg = "request too large"
             raise BadRequest(msg)
         try:
@@ -220,6 +229,8 @@ class ReviewHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Security-Policy", _CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        if self.close_connection:
+            self.send_header("Connection", "close")
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log:

@@ -92,7 +92,7 @@ class ReviewState:
             rule=_opt_str(body.get("rule")),
             kind=_opt_str(body.get("kind")),
             type=_opt_str(body.get("type")),
-            min_score=float(body["min_score"]) if body.get("min_score") is not None else None,
+            min_score=_opt_score(body.get("min_score")),
         )
         scope = range(len(self.keys)) if body.get("doc") is None else [_int(body.get("doc"), "doc")]
         changes = []
@@ -125,6 +125,15 @@ def _int(value: object, name: str) -> int:
         msg = f"`{name}` must be a document number"
         raise BadRequest(msg)
     return value
+
+
+def _opt_score(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = "`min_score` must be a number from 0 to 1"
+        raise BadRequest(msg)
+    return float(value)
 
 
 def _opt_str(value: object) -> str | None:

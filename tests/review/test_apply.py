@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cleaner.cli import main
 from cleaner.model import DocumentResult, Flag, Report
 from cleaner.review.apply import ApplyConfig, apply_document
-from cleaner.review.decisions import Decision, item_check
+from cleaner.review.decisions import Decision, item_check, valid_decisions
 from cleaner.trace import Change, Trace, apply_edits, revert_edits
 from tests.review.runs import ARTICLE, make_run
 
@@ -126,6 +126,25 @@ def test_a_removed_line_and_a_stale_decision() -> None:
     assert applied.result.text == "Hello world.\n"
     assert applied.result.stats["review"]["lines_dropped"] == 1
     _check_provenance(applied.result, SOURCE)
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+
+
+def test_item_ids_that_name_no_item_are_left_out() -> None:
+    # Written by hand into review.json: a superscript digit (str.isdigit says yes, int() says
+    # no), a leading zero, a removal span in Arabic-Indic digits.
+    result = _result()
+    line = result.text[: result.text.index("\n") + 1]
+    odd = {
+        "e\u00b2": Decision(verdict="reject", check=item_check(result.edits[0])),
+        "e00": Decision(verdict="reject", check=item_check(result.edits[0])),
+        "x\u0660-" + str(len(line)).translate(ARABIC_INDIC): Decision(
+            verdict="custom", text="", check=item_check(line)
+        ),
+    }
+    assert valid_decisions(result, odd) == {}
+    assert apply_document(result, odd, ApplyConfig()).result.text == result.text
 
 
 @settings(max_examples=60, deadline=None)

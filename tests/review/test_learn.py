@@ -51,6 +51,9 @@ def test_accepted_spin_corrections_become_fingerprints(tmp_path: Path, rules: Pa
     example = "The mayor arrived in a verdant vehicle on Monday."
     assert [h.fingerprint.original for h in Fingerprints(learned).find(example)] == ["green car"]
     assert learn(out, rules).spin_added == []  # known now: not added twice
+    shipped = (rules_root() / "spin" / "learned.yaml").read_text(encoding="utf-8")
+    header = [line for line in shipped.splitlines() if line.startswith("#")]
+    assert (rules / "spin" / "learned.yaml").read_text(encoding="utf-8").splitlines()[: len(header)] == header
 
 
 def test_a_removed_line_becomes_a_proposed_rule_that_loads(tmp_path: Path, rules: Path) -> None:
@@ -73,6 +76,21 @@ def test_no_rule_that_would_remove_a_line_a_reviewer_kept(tmp_path: Path, rules:
     outcome = learn(out, rules)
     assert outcome.rules == []
     assert any("would also remove the kept line" in why for why in outcome.skipped)
+
+
+def test_a_removal_apply_could_not_place_teaches_nothing(tmp_path: Path, rules: Path) -> None:
+    out = make_run(tmp_path / "run", {"alpha": ARTICLE})
+    state = ReviewState(out)
+    view = state.doc_view(0)
+    line = next(line for line in view["text"].splitlines(keepends=True) if line.startswith("Officials said"))
+    start = view["text"].index(line)
+    repair = next(e for e in view["edits"] if e["stage"] == "encoding" and start <= e["start"] < start + len(line))
+    state.decide({"doc": 0, "item": repair["item"], "verdict": "reject"})  # the line changes back...
+    state.decide({"doc": 0, "item": f"x{start}-{start + len(line)}", "verdict": "custom", "text": ""})
+    assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 1  # ...so its removal is a conflict
+    assert "Officials said" in (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
+    outcome = learn(out, rules)
+    assert outcome.rules == []
 
 
 def test_cleaner_learn_on_the_command_line(tmp_path: Path, rules: Path, capsys: pytest.CaptureFixture[str]) -> None:

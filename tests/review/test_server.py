@@ -123,6 +123,47 @@ def test_bad_requests_say_why(server: ReviewServer) -> None:
     assert status == 400 and b"needs the suggestion" in data
 
 
+@pytest.mark.parametrize(
+    ("body", "headers", "why"),
+    [
+        ({"doc": 0, "item": "f\u00b2", "verdict": "accept"}, {}, b"no item"),  # a digit to str.isdigit
+        ({"doc": 0, "item": "e00", "verdict": "reject"}, {}, b"no item"),  # e0 has one id only
+        ({"verdict": "accept", "min_score": "abc"}, {}, b"min_score"),
+        ({"doc": 0}, {"Content-Length": "abc"}, b"Content-Length"),
+    ],
+    ids=["superscript digit", "leading zero", "min_score text", "content-length text"],
+)
+def test_malformed_requests_are_answered_400(
+    server: ReviewServer, body: object, headers: dict[str, str], why: bytes
+) -> None:
+    cookie = login(server)
+    path = "/api/bulk" if "min_score" in str(body) else "/api/decide"
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    data = json.dumps(body).encode()
+    conn.putrequest("POST", path)
+    for name, value in (
+        {"Content-Type": "application/json", "Content-Length": str(len(data))} | cookie | headers
+    ).items():
+        conn.putheader(name, value)
+    conn.endheaders(data)
+    response = conn.getresponse()
+    assert response.status == 400 and why in response.read()
+    conn.close()
+
+
+def test_a_refused_post_does_not_spoil_the_next_request(server: ReviewServer) -> None:
+    cookie = login(server)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("POST", "/api/undo", body=b"{}", headers={"Content-Type": "text/plain"} | cookie)
+    response = conn.getresponse()
+    assert response.status == 415
+    response.read()
+    conn.request("GET", "/api/run", headers=cookie)  # http.client reconnects when the server closed
+    response = conn.getresponse()
+    assert response.status == 200 and b"documents" in response.read()
+    conn.close()
+
+
 def test_the_page_never_inserts_markup() -> None:
     script = (Path(__file__).parents[2] / "cleaner" / "review" / "static" / "app.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
