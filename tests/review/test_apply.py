@@ -128,6 +128,22 @@ def test_a_removed_line_and_a_stale_decision() -> None:
     _check_provenance(applied.result, SOURCE)
 
 
+def test_a_removal_that_overlaps_another_is_skipped_and_not_counted() -> None:
+    result = _result()
+    line = "It is a colossal information day.\n"
+    start = result.text.index(line)
+    whole = f"x{start}-{start + len(line)}"
+    part = f"x{start + 6}-{start + len(line)}"
+    decisions = {
+        item: Decision(verdict="custom", text="", check=item_check(result.text[a:b]))
+        for item, (a, b) in ((whole, (start, start + len(line))), (part, (start + 6, start + len(line))))
+    }
+    applied = apply_document(result, decisions, ApplyConfig())
+    assert applied.result.text == "Hello world.\n"
+    assert applied.skipped == {part} and len(applied.conflicts) == 1
+    assert applied.result.stats["review"]["lines_dropped"] == 1
+
+
 ARABIC_INDIC = str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
 
 
