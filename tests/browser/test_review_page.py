@@ -145,20 +145,25 @@ def test_report_html_shares_the_look(tmp_path: Path, page: Any, serve: Callable[
     assert report_look == app_look
 
 
+def remove_line_by_hand(page: Any, line: str, offset: int) -> None:
+    """Select four characters of ``line`` from ``offset`` in the text pane and press `x`."""
+    page.evaluate(
+        """([line, offset]) => {
+            const piece = [...document.querySelectorAll('#text [data-at]')].find(e => e.textContent.includes(line));
+            const at = piece.textContent.indexOf(line) + offset;
+            window.getSelection().setBaseAndExtent(piece.firstChild, at, piece.firstChild, at + 4);
+        }""",
+        [line, offset],
+    )
+    page.keyboard.press("x")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom x')")
+
+
 def test_removing_a_line_by_hand(tmp_path: Path, page: Any, serve: Callable[[Path], ReviewServer]) -> None:
     out = make_run(tmp_path / "run", {"alpha": ARTICLE})
     open_run(page, serve(out))
     line = "Photo courtesy of the Riverside Press Office"
-    page.evaluate(
-        """line => {
-            const piece = [...document.querySelectorAll('#text [data-at]')].find(e => e.textContent.includes(line));
-            const at = piece.textContent.indexOf(line) + 6;
-            window.getSelection().setBaseAndExtent(piece.firstChild, at, piece.firstChild, at + 4);
-        }""",
-        line,
-    )
-    page.keyboard.press("x")
-    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom x')")
+    remove_line_by_hand(page, line, 6)
     assert page.text_content("#text s.dropped") == line + "\n"
     assert "line removed by you" in page.text_content("#items")
     assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
@@ -196,16 +201,7 @@ def test_marks_and_a_removed_line_after_an_emoji_fall_on_the_right_characters(
     open_run(page, serve(out))
     assert page.text_content("#text mark.flag") == "verdant vehicle"
     line = "Then \U0001f4f7 the crowd went home"
-    page.evaluate(
-        """line => {
-            const piece = [...document.querySelectorAll('#text [data-at]')].find(e => e.textContent.includes(line));
-            const at = piece.textContent.indexOf(line) + 9;
-            window.getSelection().setBaseAndExtent(piece.firstChild, at, piece.firstChild, at + 4);
-        }""",
-        line,
-    )
-    page.keyboard.press("x")
-    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved: custom x')")
+    remove_line_by_hand(page, line, 9)
     assert page.text_content("#text s.dropped") == line + "\n"
     assert main(["apply", str(out), "--to", str(tmp_path / "final")]) == 0
     final = (tmp_path / "final" / "alpha.txt").read_text(encoding="utf-8")
