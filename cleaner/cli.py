@@ -122,6 +122,13 @@ def _run(args: argparse.Namespace) -> int:
             raise
     if not args.quiet:
         _print_summary(summary, args.out)
+        earlier = writer.earlier_files()
+        if earlier:
+            console.print(
+                f"note: {args.out}/ also holds {len(earlier)} .txt/.diff files of documents not in this run "
+                f"(e.g. {earlier[0]}), left from an earlier run; report.json lists this run's only",
+                highlight=False,
+            )
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
 
 

@@ -101,6 +101,20 @@ def test_a_failed_document_leaves_no_output_of_an_earlier_run(tmp_path: Path) ->
     assert not (tmp_path / "out" / "page.diff").exists()
 
 
+def test_a_rerun_names_the_files_an_earlier_run_left(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in ("kept", "gone"):
+        (corpus / f"{name}.txt").write_text("A plain sentence that is fine.\n", encoding="utf-8")
+    assert cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES).returncode == 0
+    (corpus / "gone.txt").unlink()
+    result = cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES)
+    assert result.returncode == 0
+    printed = " ".join(result.stderr.decode().split())  # messages go to standard error
+    assert "also holds 2 .txt/.diff files of documents not in this run (e.g. gone.diff)" in printed
+    assert (tmp_path / "out" / "gone.txt").exists()  # left alone: the folder is the user's
+
+
 def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     lines = [json.dumps({"id": "a/1", "text": "First  text.", "lang": "en"}), "{broken", json.dumps({"id": "b"})]
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -121,6 +121,7 @@ class RunWriter:
     def __init__(self, out_dir: Path, stages: list[str]) -> None:
         self.out_dir = out_dir
         self.summary = Summary(stages=stages)
+        self.names: set[str] = set()  # the output file names (stems) of this run's documents
         out_dir.mkdir(parents=True, exist_ok=True)
         self._json = self._spool()
         self._html = self._spool()
@@ -145,7 +146,17 @@ class RunWriter:
         except OSError as exc:
             raise _cannot_write(self.out_dir, exc) from None
 
+    def earlier_files(self) -> list[str]:
+        """``.txt`` and ``.diff`` files in the output folder that name no document of this run
+        (an earlier run's, into the same folder); they are left alone."""
+        return sorted(
+            path.name
+            for path in self.out_dir.iterdir()
+            if path.suffix in (".txt", ".diff") and path.is_file() and path.stem not in self.names
+        )
+
     def _count(self, outcome: Outcome) -> None:
+        self.names.add(output_name(outcome.id))
         summary = self.summary
         summary.documents += 1
         summary.failed += outcome.failed
