@@ -17,7 +17,8 @@ A ``drop`` rule removes every line its pattern is found in (``re.search`` on the
 without its line break). A ``metadata`` rule takes the text its pattern matches off the
 start of a line and stores its named groups as document metadata; the rest of the line
 stays. An ``ends-article`` rule finds the line after which nothing is article any more
-(the heading of a comment thread): that line and every line after it go
+(the heading of a comment thread): that line and every line after it go, once a line of
+prose came before it; above the article it is only a line of furniture
 (:func:`lines_after_end`). A ``heads-list`` rule finds the heading of a list of teasers
 ("You may also like", "Don't miss"): it and the short lines right under it that do not
 end a sentence go (:func:`teaser_list_lines`). :func:`match_rules` finds the lines the
@@ -81,21 +82,39 @@ class RulePack:
 def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tuple[str, str]]:
     """The non-blank lines from the first one an ``ends-article`` rule matches to the end, with rule and reason.
 
-    Other kinds of rules in ``rules`` are ignored, so the caller may pass all of them.
+    Such a heading ends the article only once some of the article has been read: a line of
+    prose (:func:`reads_as_prose`) before it. Above the article (a "12 Comments" link under
+    the headline) it is a line of furniture: it goes alone, and the search goes on. Other
+    kinds of rules in ``rules`` are ignored, so the caller may pass all of them.
 
     >>> end = Rule("x.thread", "d", re.compile("^Leave a Reply$"), "ends-article", ("Leave a Reply",), ("a",), "x")
-    >>> sorted(lines_after_end(["The article.", "Leave a Reply", "", "Nice post!"], [end]))
+    >>> article = "The council approved the new budget on Tuesday."
+    >>> sorted(lines_after_end([article, "Leave a Reply", "", "Nice post!"], [end]))
     [1, 3]
-    >>> lines_after_end(["The article.", "More of it."], [end])
-    {}
+    >>> sorted(lines_after_end(["A headline", "Leave a Reply", article, "More of it."], [end]))
+    [1]
     """
     enders = [rule for rule in rules if rule.kind == "ends-article"]
+    found: dict[int, tuple[str, str]] = {}
+    prose_before = False
     for i, text in enumerate(texts):
         rule = next((r for r in enders if r.matches(text)), None)
-        if rule is not None:
+        if rule is not None and prose_before:
             why = f"after {text.strip()!r}, which starts what follows the article"
-            return {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
-    return {}
+            return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
+        if rule is not None:
+            found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
+        prose_before = prose_before or reads_as_prose(text)
+    return found
+
+
+def reads_as_prose(text: str, min_words: int = 6) -> bool:
+    """Whether a line reads as a sentence of prose: ``min_words`` words or more, ending in "." or "!".
+
+    >>> reads_as_prose("The council approved the budget on Tuesday."), reads_as_prose("By Jane Doe, Staff Writer")
+    (True, False)
+    """
+    return len(text.split()) >= min_words and _SENTENCE_END.search(text) is not None
 
 
 def teaser_list_lines(texts: Sequence[str], rules: Sequence[Rule], max_words: int = 20) -> dict[int, tuple[str, str]]:

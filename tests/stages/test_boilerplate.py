@@ -182,6 +182,30 @@ def test_packs_can_be_chosen_and_added(tmp_path: Path):
     assert out == "Text.\n"
 
 
+def test_a_comment_link_above_the_article_does_not_end_it(stage: BoilerplateStage):
+    # Written for this test: a blog's "12 Comments" link under the byline, then the article.
+    text = (
+        "Parliament approves new budget after long debate\n"
+        "12 Comments\n"
+        "\n"
+        "The national parliament approved the new budget on Tuesday after a long debate.\n"
+        "\n"
+        "The finance minister said the deficit would fall next year.\n"
+        "Leave a comment\n"
+        "Great article, thanks!\n"
+    )
+    out, trace, _ = run(stage, text)
+    assert out == (
+        "Parliament approves new budget after long debate\n"
+        "\n"
+        "The national parliament approved the new budget on Tuesday after a long debate.\n"
+        "\n"
+        "The finance minister said the deficit would fall next year.\n"
+    )
+    [reply] = [e for e in trace.edits if "Great article" in e.before]
+    assert reply.rule == "news.comment-thread-start"  # the heading after the article still ends it
+
+
 def test_unknown_pack_name_is_a_config_error():
     with pytest.raises(ConfigError, match="no pack named nosuch"):
         BoilerplateStage(BoilerplateConfig(packs=("nosuch",)))
