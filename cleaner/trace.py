@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import attrgetter
 
 from pydantic import TypeAdapter
@@ -258,13 +259,34 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     >>> e = Edit(stage="s", rule="r", source_start=0, source_end=1, before="a", after="A", reason="")
     >>> apply_edits("abc", [e])
     'Abc'
+    >>> apply_edits("abc", [e, e.model_copy(update={"source_end": 2, "before": "ab"})])
+    Traceback (most recent call last):
+    ...
+    ValueError: edit s:r at 0-2 overlaps the edit before it (0-1): edits must not overlap
     """
-    ordered = sorted(edits, key=lambda e: (e.source_start, e.source_end))
+    ordered = _ordered(edits)
     for edit in ordered:
+        if edit.source_end > len(source):
+            msg = f"edit {edit.stage}:{edit.rule} ends at {edit.source_end}, past the end of the input ({len(source)})"
+            raise ValueError(msg)
         if source[edit.source_start : edit.source_end] != edit.before:
             msg = f"edit {edit.stage}:{edit.rule} does not match the input at {edit.source_start}"
             raise ValueError(msg)
     return _splice(source, [(e.source_start, e.source_end, e.after) for e in ordered])
+
+
+def _ordered(edits: Sequence[Edit]) -> list[Edit]:
+    """``edits`` in input order; a ``ValueError`` when two of them overlap (their result
+    would depend on the order they are applied in)."""
+    ordered = sorted(edits, key=lambda e: (e.source_start, e.source_end))
+    for earlier, edit in pairwise(ordered):
+        if edit.source_start < earlier.source_end:
+            msg = (
+                f"edit {edit.stage}:{edit.rule} at {edit.source_start}-{edit.source_end} overlaps the edit before it "
+                f"({earlier.source_start}-{earlier.source_end}): edits must not overlap"
+            )
+            raise ValueError(msg)
+    return ordered
 
 
 def revert_edits(cleaned: str, edits: Sequence[Edit]) -> str:
@@ -274,7 +296,7 @@ def revert_edits(cleaned: str, edits: Sequence[Edit]) -> str:
     >>> revert_edits("Abc", [e])
     'abc'
     """
-    ordered = sorted(edits, key=lambda e: (e.source_start, e.source_end))
+    ordered = _ordered(edits)
     replacements, delta = [], 0
     for edit in ordered:
         start = edit.source_start + delta

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.model import Flag
+from cleaner.model import Edit, Flag
 from cleaner.trace import Change, Trace, _conflict, _groups, apply_edits, revert_edits
 
 
@@ -89,6 +89,20 @@ def test_overlapping_changes_from_one_stage_are_refused() -> None:
 
 def _flag(start: int, end: int) -> Flag:
     return Flag(stage="spin", kind="spin", rule="r", start=start, end=end, text="", score=0.5, message="m")
+
+
+def test_edits_that_overlap_or_pass_the_end_are_refused() -> None:
+    # A hand-made edit list: the round trip must not quietly break on it.
+    def edit(start: int, end: int, before: str, after: str) -> Edit:
+        return Edit(stage="s", rule="r", source_start=start, source_end=end, before=before, after=after, reason="")
+
+    with pytest.raises(ValueError, match="overlaps the edit before it"):
+        apply_edits("abcdef", [edit(0, 3, "abc", "X"), edit(2, 4, "cd", "Y")])
+    with pytest.raises(ValueError, match="overlaps the edit before it"):
+        revert_edits("XYef", [edit(0, 3, "abc", "X"), edit(2, 4, "cd", "Y")])
+    with pytest.raises(ValueError, match="past the end of the input"):
+        apply_edits("abc", [edit(5, 5, "", "X")])
+    assert apply_edits("abc", [edit(1, 1, "", "X"), edit(1, 2, "b", "Y")]) == "aXYc"  # touching is fine
 
 
 def test_flags_follow_later_edits_and_map_to_the_input() -> None:
