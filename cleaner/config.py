@@ -131,15 +131,18 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_config(
-    path: Path | None = None, stages: Sequence[str] | None = None, overrides: dict[str, Any] | None = None
+    path: Path | str | None = None, stages: Sequence[str] | None = None, overrides: dict[str, Any] | None = None
 ) -> PipelineConfig:
     """Read the defaults, merge ``path`` and then ``overrides`` (from command-line options) over
     them, and pick ``stages`` (default: the config's list)."""
+    if isinstance(stages, str):  # a string is a sequence of one-letter "stages"
+        msg = f"stages must be a list of stage names, e.g. [{stages!r}], not the string {stages!r}"
+        raise ConfigError(msg)
     default_text = files("cleaner").joinpath(DEFAULTS_NAME).read_text(encoding="utf-8")
     data, _ = _read_yaml(default_text, f"cleaner/{DEFAULTS_NAME}")
     node, where = None, f"cleaner/{DEFAULTS_NAME}"
     if path is not None:
-        user, node = _read_yaml(read_text(path, "the config file"), str(path))
+        user, node = _read_yaml(read_text(Path(path), "the config file"), str(path))
         data, where = _merge(data, user), str(path)
 
     if overrides:

@@ -44,7 +44,7 @@ class Pipeline:
         config: PipelineConfig | None = None,
         *,
         stages: Sequence[str] | None = None,
-        config_path: Path | None = None,
+        config_path: Path | str | None = None,
         overrides: dict[str, Any] | None = None,
     ) -> None:
         self.config = config if config is not None else load_config(config_path, stages, overrides)
@@ -72,7 +72,8 @@ class Pipeline:
         up here, so the stages end with the same statistics as with one process. Counts add up
         over calls: use a fresh pipeline for each corpus.
         """
-        if jobs <= 1:
+        _check_jobs(jobs)
+        if jobs == 1:
             self.survey(_texts(sources))
             return
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_survey_worker, initargs=(self,)) as pool:
@@ -138,6 +139,7 @@ class Pipeline:
         The output is the same whatever ``jobs`` is. At most a few chunks per worker are in
         flight, so memory does not grow with the corpus.
         """
+        _check_jobs(jobs)
         return self.map(docs, _result_only, jobs)
 
     def map(self, docs: Iterable[Source], finish: Finisher[T], jobs: int = 1) -> Iterator[T]:
@@ -147,7 +149,8 @@ class Pipeline:
         work that follows the stages (writing its files) is parallel as well. It must pickle:
         a module-level function, or an instance of a module-level class.
         """
-        if jobs <= 1:
+        _check_jobs(jobs)
+        if jobs == 1:
             for source in docs:
                 doc = load(source)
                 yield finish(doc, self.process_loaded(doc))
@@ -176,6 +179,12 @@ T = TypeVar("T")
 A = TypeVar("A")
 R = TypeVar("R")
 Finisher = Callable[[Document | InputFailure, DocumentResult], T]
+
+
+def _check_jobs(jobs: int) -> None:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        msg = f"jobs must be a whole number of processes, 1 or more, not {jobs!r}"
+        raise ValueError(msg)
 
 
 def _result_only(_doc: Document | InputFailure, result: DocumentResult) -> DocumentResult:
@@ -246,7 +255,9 @@ def _process_chunk(chunk: list[Source], finish: Finisher[T]) -> list[T]:
     return [finish(doc, _WORKER.process_loaded(doc)) for doc in loaded]
 
 
-def clean_text(text: str, *, stages: Sequence[str] | None = None, config_path: Path | None = None) -> DocumentResult:
+def clean_text(
+    text: str, *, stages: Sequence[str] | None = None, config_path: Path | str | None = None
+) -> DocumentResult:
     """Clean one text with a fresh pipeline: the cleaned text, its edits and its flags.
 
     For many texts, build one :class:`Pipeline` and call :meth:`Pipeline.process` or

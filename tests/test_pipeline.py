@@ -12,10 +12,10 @@ from typing import Any, ClassVar, TypeVar
 import pytest
 
 from cleaner.config import PipelineConfig
-from cleaner.errors import DocumentError, FatalError
+from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.inputs import InputFailure, iter_sources
 from cleaner.model import Document
-from cleaner.pipeline import Pipeline, _bounded
+from cleaner.pipeline import Pipeline, _bounded, clean_text
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.trace import Change, apply_edits, revert_edits
 
@@ -98,6 +98,16 @@ def test_failures_are_reported_and_the_run_goes_on() -> None:
     failed = {r.id: r.error for r in results if r.failed}
     assert failed == {"d7": "test-drop: poisoned document", "bad": "binary file"}
     assert len(results) == 24
+
+
+def test_the_api_takes_a_str_path_and_refuses_a_string_of_stages_or_no_jobs(tmp_path: Path) -> None:
+    config = tmp_path / "cfg.yaml"
+    config.write_text("encoding:\n  strip_hashtags: false\n", encoding="utf-8")
+    assert clean_text("#Armenia  today", stages=["encoding"], config_path=str(config)).text == "#Armenia today"
+    with pytest.raises(ConfigError, match="not the string 'encoding'"):
+        clean_text("text", stages="encoding")
+    with pytest.raises(ValueError, match="jobs must be"):
+        Pipeline(stages=[]).run([], jobs=0)
 
 
 def test_a_text_with_a_lone_surrogate_fails_with_the_reason() -> None:
