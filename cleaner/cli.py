@@ -159,7 +159,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[Outcome], None]]:
 
 def _print_summary(summary: Summary, out: Path) -> None:
     table = Table(title=f"{summary.documents} documents, {summary.changed} changed, {summary.failed} failed")
-    for column in ("stage", "documents changed", "edits", "lines removed", "flags"):
+    for column in ("stage", "documents changed", "changes made", "lines removed", "flags"):
         table.add_column(column, justify="left" if column == "stage" else "right")
     for stage in summary.stages:
         counters = summary.stats.get(stage, {})

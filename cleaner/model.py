@@ -87,7 +87,10 @@ class DocumentResult(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     stats: dict[str, dict[str, int]] = Field(
-        default_factory=dict, description="Per-stage counters, e.g. {'boilerplate': {'lines_dropped': 3}}."
+        default_factory=dict,
+        description="Per-stage counters, e.g. {'boilerplate': {'lines_dropped': 3}}. A stage's 'edits' counts the "
+        "changes it made; in `edits` above, a change a later stage made to the same text is merged with it into "
+        "one edit of the later stage, so fewer edits may carry a stage's name than it counted.",
     )
     error: str | None = Field(default=None, description="Why the document failed, if it did.")
 
@@ -103,7 +106,9 @@ class Summary(BaseModel):
     changed: int = 0
     failed: int = 0
     stages: list[str] = Field(default_factory=list)
-    stats: dict[str, dict[str, int]] = Field(default_factory=dict)
+    stats: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="The documents' stats added up, stage by stage (see DocumentResult.stats)."
+    )
 
 
 class Report(BaseModel):
