@@ -33,5 +33,5 @@ lint: setup
 	$(BIN)/mypy
 
 distclean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .cache tools/languagetool/lib *.egg-info
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache tools/languagetool/lib *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
