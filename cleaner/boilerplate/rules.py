@@ -96,15 +96,14 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
     """
     enders = [rule for rule in rules if rule.kind == "ends-article"]
     found: dict[int, tuple[str, str]] = {}
-    prose_before = False
     for i, text in enumerate(texts):
         rule = next((r for r in enders if r.matches(text)), None)
-        if rule is not None and prose_before:
+        if rule is None:
+            continue
+        if any(map(reads_as_prose, texts[:i])):  # headings are rare: look back only at one
             why = f"after {text.strip()!r}, which starts what follows the article"
             return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
-        if rule is not None:
-            found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
-        prose_before = prose_before or reads_as_prose(text)
+        found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
     return found
 
 
