@@ -156,41 +156,34 @@ def fix_spaced_possessive(line: str) -> list[Change]:
 
 # -- hyphens -----------------------------------------------------------------------------
 
-_SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?=([^\W_]+))")
+# "X- Y": the word before the hyphen, the one after it, and whether that one is suspended too.
+_SPACED_HYPHEN = re.compile(r"([^\W\d_]+)- (?=([^\W_]+)(- )?)")
 # Words after which "X- " is a suspended hyphen ("pre- and post-war", "two- to three-year",
-# German "Wachstums- und Entwicklungstreiber"): conjunctions and range words of the languages
-# news is commonly scraped in (English, German, French, Spanish, Italian, Portuguese, Dutch).
+# German "Wachstums- und Entwicklungstreiber"): conjunctions, comparisons and range words of
+# the languages news is commonly scraped in (English, German, French, Spanish, Italian,
+# Portuguese, Dutch, the Nordic languages, Finnish, Polish, Russian).
 _SUSPENDING_WORDS = frozenset(
-    [
-        "and",
-        "or",
-        "nor",
-        "to",
-        "through",
-        "till",
-        "until",
-        "versus",
-        "vs",
-        "as",
-        "but",
-        "und",
-        "oder",
-        "bis",
-        "sowie",
-        "bzw",
-        "et",
-        "ou",
-        "à",
-        "y",
-        "o",
-        "e",
-        "u",
-        "ni",
-        "a",
-        "en",
-        "of",
-        "tot",
-    ]
+    {
+        # English
+        *("and", "or", "nor", "to", "through", "till", "until", "versus", "vs", "as", "but", "not", "if", "plus"),
+        *("than", "rather", "into", "of"),
+        # German, French, Spanish, Italian, Portuguese, Dutch
+        *("und", "oder", "bis", "sowie", "bzw", "als", "noch", "wie", "statt", "zu", "beziehungsweise", "respektive"),
+        *("resp", "et", "ou", "à", "y", "o", "e", "u", "ni", "a", "en", "tot"),
+        # Danish, Norwegian, Swedish, Finnish, Polish, Russian
+        *("og", "och", "eller", "samt", "ja", "tai", "i", "lub", "oraz", "albo", "и", "или"),
+    }
+)
+# Credit ratings, grades and blood groups end in a minus ("BBB- from BBB", "an A- in
+# chemistry", "type O-"): after one to three capitals the hyphen is joined only to a word that
+# makes a compound with an abbreviation ("US- led" -> "US-led", "UK- based" -> "UK-based").
+_ABBREVIATION = re.compile(r"[A-Z]{1,3}")
+_COMPOUND_HEADS = frozenset(
+    {
+        *("based", "led", "backed", "owned", "born", "made", "wide", "style", "funded", "brokered", "sponsored"),
+        *("run", "controlled", "bound", "friendly", "linked", "related", "specific", "registered", "listed"),
+        *("approved", "allied", "aligned"),
+    }
 )
 
 
@@ -209,15 +202,26 @@ def join_spaced_hyphens(line: str) -> list[Change]:
     []
     >>> join_spaced_hyphens("- item") + join_spaced_hyphens("hyphen-")
     []
+
+    Nor a chain of them without commas (``mother- father- and child-friendly``), or a rating,
+    grade or blood group (``rated BBB- with``, ``an A- in``), though ``US- led`` is joined.
+
+    >>> join_spaced_hyphens("mother- father- and child-friendly, rated BBB- with an A- in it")
+    []
+    >>> apply_fixes(s := "a US- led and UK- based effort", join_spaced_hyphens(s))
+    'a US-led and UK-based effort'
     """
     if "- " not in line:
         return []
     changes = []
     for match in _SPACED_HYPHEN.finditer(line):
-        if match.group(1).lower() in _SUSPENDING_WORDS:
+        before, after, suspended = match.groups()
+        if after.lower() in _SUSPENDING_WORDS or suspended:
+            continue
+        if _ABBREVIATION.fullmatch(before) and after.lower() not in _COMPOUND_HEADS:
             continue
         reason = "a space split a hyphenated compound"
-        changes.append(Change(match.start(), match.end(), "-", "hyphen_space", reason))
+        changes.append(Change(match.end() - 2, match.end(), "-", "hyphen_space", reason))
     return changes
 
 
@@ -296,7 +300,13 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
 
 # -- hashtags ----------------------------------------------------------------------------
 
-_HASHTAG = re.compile(r"(?<![\w#&/@])#(?=[^\W\d_])")
+# A "#" that opens a word (after a space, an opening bracket or quote, or at the start), not
+# one inside a URL ("…/wiki/Mercury_(planet)#Orbit", "?x=#top") or a code.
+_HASHTAG = re.compile(r"(?<![^\s(\[{“‘\"'«])#([^\W\d_]\w*)")
+# Tags that are names, not a word with a "#" stuck on: coined multi-word tags (#MeToo,
+# #BlackLivesMatter: a capital after a small letter), a letter with digits ("Apt #B", "#B12"),
+# hex colours (#FFF, #ff0000).
+_KEPT_TAG = re.compile(r"\w*[^\W\d_A-Z][A-Z]\w*|[A-Za-z]\d*|(?=\w*\d)[0-9a-fA-F]{6}|[0-9A-F]{3}(?:[0-9A-F]{3})?")
 # Tags appended to a post ("… today #news #oil") end the line without sentence punctuation.
 # "use the hashtag #MeToo": the tag is quoted as a tag, its "#" belongs to the text.
 _NAMES_TAG = re.compile(r"\b(?:hash)?tags?\s+$", re.IGNORECASE)
@@ -317,6 +327,12 @@ def strip_running_hashtags(line: str) -> list[Change]:
     []
     >>> strip_running_hashtags("#news #oil #opec today") + strip_running_hashtags("the hashtag #MeToo and more")
     []
+
+    Nor names: coined multi-word tags (``the #MeToo movement``), ``Apt #B``, colours
+    (``#ff0000``), or a ``#`` inside a URL.
+
+    >>> strip_running_hashtags("The #MeToo movement, room #B12 and colour #FFF at example.com/a?x=#top today")
+    []
     """
     if "#" not in line:
         return []
@@ -327,7 +343,7 @@ def strip_running_hashtags(line: str) -> list[Change]:
     cut = trailing.start() if trailing else len(line)
     reason = "hashtag mark on a word of running text"
     return [
-        Change(m.start(), m.end(), "", "hashtag", reason)
+        Change(m.start(), m.start() + 1, "", "hashtag", reason)
         for m in tags
-        if m.start() < cut and not _NAMES_TAG.search(line, 0, m.start())
+        if m.start() < cut and not _NAMES_TAG.search(line, 0, m.start()) and not _KEPT_TAG.fullmatch(m.group(1))
     ]

@@ -45,3 +45,38 @@ def test_changes_are_valid_on_any_line(name: str, repair: Callable[[str], list[C
 def test_repair_is_idempotent(name: str, repair: Callable[[str], list[Change]], line: str) -> None:
     once = repairs.apply_fixes(line, repair(line))
     assert repair(once) == [], (name, line, once)
+
+
+# Correct text of the kinds an outside check found damaged (2026-11-23), written for this test.
+CORRECT = [
+    "Fitch rated the bonds BBB- with a stable outlook.",
+    "S&P cut Italy to BBB- from BBB, citing debt.",
+    "She got an A- in chemistry; patients with type O- can donate to anyone.",
+    "Sowohl Import- als auch Exportzölle stiegen, weder Bundes- noch Landesmittel flossen.",
+    "Nord- og Sydamerika, Nord- och Sydamerika, kansallis- ja maakuntapuisto, przed- i powojenna.",
+    "Long- rather than short-term thinking in mother- father- and child-friendly spaces.",
+    "The #MeToo movement and the hashtags #MeToo and #TimesUp trended.",
+    "See https://en.wikipedia.org/wiki/Mercury_(planet)#Orbit or example.com/page?x=#top for more.",
+    "Set the colour to #ff0000 or #FFF in apartment #B12.",
+]
+
+
+@pytest.mark.parametrize("line", CORRECT)
+def test_correct_text_is_left_alone(line: str) -> None:
+    for name, repair in REPAIRS:
+        assert repair(line) == [], name
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("the Nagorno- Karabakh region", "the Nagorno-Karabakh region"),
+        ("a US- led coalition and a UK- based firm", "a US-led coalition and a UK-based firm"),
+        ("COVID- 19 cases in the Nagorno- Karabakh-based group", "COVID-19 cases in the Nagorno-Karabakh-based group"),
+        ("USA urges #Azerbaijan to talk with #Armenia.", "USA urges Azerbaijan to talk with Armenia."),
+    ],
+)
+def test_the_damage_is_still_repaired(line: str, repaired: str) -> None:
+    for repair in (repairs.join_spaced_hyphens, repairs.strip_running_hashtags):
+        line = repairs.apply_fixes(line, repair(line))
+    assert line == repaired
