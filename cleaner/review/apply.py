@@ -171,15 +171,14 @@ def _review_changes(
         if span is None:
             conflicts[item_id] = f"{item_id}: the line was changed by a reverted or corrected change"
             continue
-        counts["lines_dropped"] += 1
         wanted.append((*span, decision.text or "", "drop-line", "removed by the reviewer", item_id, item_id))
     changes, last_end = [], 0
     for start, end, after, rule, reason, label, item in sorted(wanted, key=lambda w: (w[0], w[1])):
         if start < last_end:
             conflicts[item] = f"{label}: overlaps another accepted correction; skipped"
-            if rule == "drop-line":
-                counts["lines_dropped"] -= 1
             continue
+        if rule == "drop-line":
+            counts["lines_dropped"] += 1
         changes.append(Change(start, end, after, rule, reason))
         last_end = end
     counts["conflicts"] += len(conflicts)

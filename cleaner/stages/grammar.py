@@ -110,14 +110,6 @@ class GrammarConfig(StageConfig):
     request_timeout: float = Field(default=120.0, gt=0, description="Seconds one paragraph's check may take.")
     max_restarts: int = Field(default=1, ge=0, description="How often a server that died is restarted in one run.")
 
-    @field_validator("server_url")
-    @classmethod
-    def _an_http_url(cls, url: str | None) -> str | None:
-        if url is not None and not re.fullmatch(r"https?://[^/\s:]+(?::\d+)?(?:/\S*)?", url):
-            msg = f"{url!r} is not an http:// or https:// URL, e.g. http://127.0.0.1:8081"
-            raise ValueError(msg)
-        return url
-
     language: str = Field(default="en-US", description="LanguageTool language code.")
     disabled_rules: tuple[str, ...] = Field(default=(), description="LanguageTool rule ids to turn off.")
     enabled_rules: tuple[str, ...] = Field(default=(), description="Rule ids to turn on (e.g. default-off ones).")
@@ -154,6 +146,14 @@ class GrammarConfig(StageConfig):
     max_suggestions: int = Field(default=5, ge=0, description="Suggestions kept per flag.")
     cache: bool = Field(default=True, description="Cache LanguageTool's answers per paragraph on disk.")
     cache_dir: Path = Field(default=Path(".cache/grammar"), description="Cache folder (relative: to the cwd).")
+
+    @field_validator("server_url")
+    @classmethod
+    def _an_http_url(cls, url: str | None) -> str | None:
+        if url is not None and not re.fullmatch(r"https?://[^/\s:]+(?::\d+)?(?:/\S*)?", url):
+            msg = f"{url!r} is not an http:// or https:// URL, e.g. http://127.0.0.1:8081"
+            raise ValueError(msg)
+        return url
 
     def check_options(self) -> CheckOptions:
         """The part of the config that changes what LanguageTool answers (and so keys the cache)."""
