@@ -262,6 +262,16 @@ _BEFORE_RUN = re.compile(r"[\w.,;:!?%)\]}\u201d\u2019\"']")
 _AFTER_RUN = re.compile(r"[\w(\[{\u201c\u2018\"'$\u20ac\u00a3]")
 
 
+# A line with two or more runs between words, one of them this wide, and no sentence end is
+# set out in columns ("Arsenal    10   2   32"): its runs are the layout, not stray spaces.
+_COLUMN_GAP = 3
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s*$")
+
+
+def _between_words(line: str, start: int, end: int) -> bool:
+    return start > 0 and bool(_BEFORE_RUN.match(line, start - 1)) and bool(_AFTER_RUN.match(line, end))
+
+
 def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
     """Make odd spaces plain, collapse runs of spaces between words, strip trailing spaces.
 
@@ -273,9 +283,13 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
 
     Left alone: leading indentation (its odd spaces become plain ones, its width stays), tabs,
     a lone no-break space between visible characters when ``keep_no_break`` (the publisher's
-    choice), and runs of spaces among symbols (``:(   `¬´    ):``).
+    choice), runs of spaces among symbols (``:(   `¬´    ):``) and the gaps of a line set out
+    in columns (two or more runs between words, one at least three spaces wide, and no full
+    stop, question or exclamation mark at its end).
 
     >>> normalize_spaces("  - item\\tcol :(   `¬´    ): x,\\u00a0y")
+    []
+    >>> normalize_spaces("Arsenal    10   2   32")
     []
     """
     if not line[-1:].isspace() and "  " not in line and not _ODD_SPACE.search(line):
@@ -283,10 +297,12 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
     changes = []
     trailing = _TRAILING_SPACE.search(line)
     stop = trailing.start() if trailing else len(line)
-    for match in _SPACE_RUN.finditer(line, 0, stop):
+    runs = list(_SPACE_RUN.finditer(line, 0, stop))
+    gaps = [len(m.group()) for m in runs if len(m.group()) > 1 and _between_words(line, m.start(), m.end())]
+    in_columns = len(gaps) >= 2 and max(gaps) >= _COLUMN_GAP and not _SENTENCE_END.search(line)
+    for match in runs:
         run, start, end = match.group(), match.start(), match.end()
-        between_words = start > 0 and bool(_BEFORE_RUN.match(line, start - 1)) and bool(_AFTER_RUN.match(line, end))
-        if len(run) > 1 and between_words:
+        if len(run) > 1 and not in_columns and _between_words(line, start, end):
             changes.append(Change(start, end, " ", "space_run", "several spaces between two words"))
         elif len(run) == 1 and run in _NO_BREAK and keep_no_break and start > 0:
             continue

@@ -58,6 +58,8 @@ CORRECT = [
     "The #MeToo movement and the hashtags #MeToo and #TimesUp trended.",
     "See https://en.wikipedia.org/wiki/Mercury_(planet)#Orbit or example.com/page?x=#top for more.",
     "Set the colour to #ff0000 or #FFF in apartment #B12.",
+    "Arsenal       10    2    32",
+    "Name  Age   City",
 ]
 
 
@@ -74,9 +76,12 @@ def test_correct_text_is_left_alone(line: str) -> None:
         ("a US- led coalition and a UK- based firm", "a US-led coalition and a UK-based firm"),
         ("COVID- 19 cases in the Nagorno- Karabakh-based group", "COVID-19 cases in the Nagorno-Karabakh-based group"),
         ("USA urges #Azerbaijan to talk with #Armenia.", "USA urges Azerbaijan to talk with Armenia."),
+        ("the  war in  Ukraine and   its cost.", "the war in Ukraine and its cost."),
+        ("the  war in  Ukraine", "the war in Ukraine"),
+        ("one   wide gap", "one wide gap"),
     ],
 )
 def test_the_damage_is_still_repaired(line: str, repaired: str) -> None:
-    for repair in (repairs.join_spaced_hyphens, repairs.strip_running_hashtags):
+    for repair in (repairs.join_spaced_hyphens, repairs.strip_running_hashtags, repairs.normalize_spaces):
         line = repairs.apply_fixes(line, repair(line))
     assert line == repaired
