@@ -258,10 +258,8 @@ def checks_made(
     ``done`` holds every suspect as the model left it after checking, by span."""
     if budget is not None:
         return len(order[: lm_checks(budget, words)])
-    first, both = detector.rounds(words)
-    if both > first and detector.looks_spun([done[(s.token.start, s.token.end)] for s in order[:first]]):
-        return len(order[:both])
-    return len(order[:first])
+    first, _ = detector.rounds(words)
+    return len(order[: detector.checks_in_rounds(words, [done[(s.token.start, s.token.end)] for s in order[:first]])])
 
 
 def analyses_by_budget(

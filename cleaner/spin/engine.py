@@ -297,10 +297,10 @@ class Detector:
         if self.lm is None or not suspects:
             return
         order = self.check_order(suspects)
-        first, both = self.rounds(len(tokens))
+        first, _ = self.rounds(len(tokens))
         self._check_batch(text, tokens, order[:first], self.lm)
-        if both > first and self.looks_spun(order[:first]):
-            self._check_batch(text, tokens, order[first:both], self.lm)
+        both = self.checks_in_rounds(len(tokens), order[:first])
+        self._check_batch(text, tokens, order[first:both], self.lm)
         one_decision_per_name(suspects)
 
     def rounds(self, words: int) -> tuple[int, int]:
@@ -308,6 +308,12 @@ class Detector:
         first round, and in both rounds together when the first finds the text likely spun."""
         first = lm_checks(self.settings.lm_budget, words)
         return first, max(first, lm_checks(self.settings.lm_budget_spun, words))
+
+    def checks_in_rounds(self, words: int, first_round: list[Suspect]) -> int:
+        """How many suspects of the check order the model checks in all, given the first round's
+        suspects as the model left them: the second round runs if they look spun."""
+        first, both = self.rounds(words)
+        return both if both > first and self.looks_spun(first_round) else first
 
     def looks_spun(self, checked: list[Suspect]) -> bool:
         """Whether the support of the checked thesaurus suspects reaches ``spun_support``."""
