@@ -23,7 +23,7 @@ from cleaner.inputs import STDIN, check_inputs, iter_sources
 from cleaner.model import Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
-from cleaner.report.writer import DocumentWriter, Outcome, RunWriter
+from cleaner.report.writer import HTML_LIMIT_MB, DocumentWriter, Outcome, RunWriter
 from cleaner.review.commands import add_commands, dispatch
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--config", type=Path, help="YAML file merged over the default configuration")
     run.add_argument("--jobs", type=int, default=1, help="worker processes (default 1; output is identical)")
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    run.add_argument(
+        "--html-limit",
+        type=float,
+        default=HTML_LIMIT_MB,
+        metavar="MB",
+        help=f"report.html shows documents in full up to this size, the rest by their counts "
+        f"(default {HTML_LIMIT_MB:g}; 0: no limit)",
+    )
     run.add_argument(
         "--grammar-server", metavar="URL", help="use a running LanguageTool server (see `cleaner grammar-server`)"
     )
@@ -92,6 +100,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         msg = "--jobs must be at least 1"
         raise ConfigError(msg)
+    if not args.html_limit >= 0:  # also refuses nan
+        msg = "--html-limit must be 0 (no limit) or a size in megabytes"
+        raise ConfigError(msg)
     inputs = check_inputs(args.inputs)
     _check_out_dir(args.out, inputs)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
@@ -106,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
         pipeline.survey_sources(iter_sources(inputs, stdin_data), jobs=args.jobs)
     with pipeline:  # servers start first: a run that cannot start leaves no output folder behind
         try:
-            writer = RunWriter(args.out, list(pipeline.config.stages))
+            writer = RunWriter(args.out, list(pipeline.config.stages), args.html_limit)
         except OSError as exc:
             msg = f"cannot create the output folder {args.out}: {exc.strerror or exc}; choose another --out"
             raise ConfigError(msg) from None
@@ -122,6 +133,12 @@ def _run(args: argparse.Namespace) -> int:
             raise
     if not args.quiet:
         _print_summary(summary, args.out)
+        if writer.brief:
+            console.print(
+                f"note: report.html shows {summary.documents - writer.brief} documents in full and the other "
+                f"{writer.brief} by their counts only (its limit is {writer.html_limit_mb:g} MB: --html-limit)",
+                highlight=False,
+            )
         earlier = writer.earlier_files()
         if earlier:
             console.print(

@@ -115,6 +115,15 @@ def test_a_rerun_names_the_files_an_earlier_run_left(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "gone.txt").exists()  # left alone: the folder is the user's
 
 
+def test_a_report_page_past_its_limit_says_so(tmp_path: Path) -> None:
+    result = cleaner("run", SEEDS, "--out", tmp_path / "out", "--stages", STAGES, "--html-limit", "0.001")
+    assert result.returncode == 0
+    printed = " ".join(result.stderr.decode().split())
+    assert "report.html shows 0 documents in full and the other 5 by their counts only" in printed
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert page.count("<section class='doc brief'>") == 5
+
+
 def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     lines = [json.dumps({"id": "a/1", "text": "First  text.", "lang": "en"}), "{broken", json.dumps({"id": "b"})]
     (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -184,6 +193,8 @@ def test_jobs_count_lines_repeated_across_the_whole_run(tmp_path: Path) -> None:
         (["run", "seeds", "--out", "x", "--stages", "encodign"], "valid stages"),
         (["run", "seeds", "--out", "seeds/out"], "outside the inputs"),
         (["run", "seeds", "--out", "x", "--jobs", "0"], "--jobs"),
+        (["run", "seeds", "--out", "x", "--html-limit", "-1"], "--html-limit"),
+        (["run", "seeds", "--out", "x", "--html-limit", "nan"], "--html-limit"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> None:

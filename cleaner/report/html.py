@@ -134,8 +134,19 @@ def render_document(result: DocumentResult, input_text: str) -> str:
     return "".join(parts)
 
 
-def render_page(summary: Summary) -> tuple[str, str]:
-    """The page around the document sections: (head with the summary, tail)."""
+def render_brief(result: DocumentResult) -> str:
+    """One document's section by its counts only, for a page past its size limit."""
+    title = f'<h2 id="doc-{escape(result.id)}">{escape(result.id)}</h2><p class=source>{escape(result.source)}</p>'
+    state = f"failed: {result.error}" if result.failed else f"{len(result.edits)} changes, {len(result.flags)} flags"
+    return f"<section class='doc brief'>{title}<p class=counts>{escape(state)}</p></section>\n"
+
+
+def render_page(summary: Summary, brief: int = 0, limit_mb: float = 0) -> tuple[str, str]:
+    """The page around the document sections: (head with the summary, tail).
+
+    ``brief``: how many documents, the last of the run, are shown by their counts only, past
+    the page's limit of ``limit_mb`` megabytes.
+    """
     css = files("cleaner.report").joinpath("report.css").read_text(encoding="utf-8")
     rows = "".join(
         f"<tr><td>{escape(stage)}</td>"
@@ -150,6 +161,16 @@ def render_page(summary: Summary) -> tuple[str, str]:
         "<header><h1>cleaner report</h1>"
         f"<p>{summary.documents} documents, {summary.changed} changed, {summary.failed} failed</p>"
         "<table class=summary><tr><th>stage</th><th>documents changed</th><th>lines removed</th><th>flags</th></tr>"
-        f"{rows}</table></header><main>\n"
+        f"{rows}</table>{_brief_note(summary.documents, brief, limit_mb)}</header><main>\n"
     )
     return head, "</main></body></html>\n"
+
+
+def _brief_note(documents: int, brief: int, limit_mb: float) -> str:
+    if not brief:
+        return ""
+    return (
+        f"<p class=note>The first {documents - brief} documents are shown in full; the other {brief}, past this "
+        f"page's limit of {limit_mb:g} MB, by their counts only. report.json holds every change and flag, and "
+        "<code>cleaner review</code> shows every document (<code>--html-limit</code> sets the limit).</p>"
+    )

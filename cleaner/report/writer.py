@@ -27,7 +27,11 @@ from cleaner.errors import FatalError
 from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
 from cleaner.report.files import atomic_writer, write_atomic
-from cleaner.report.html import render_document, render_page
+from cleaner.report.html import render_brief, render_document, render_page
+
+# report.html shows documents in full up to this size; past it, by their counts only. A browser
+# struggles with a page of hundreds of megabytes (a corpus's page is several times its size).
+HTML_LIMIT_MB = 50.0
 
 
 def unified_diff(doc_id: str, before: str, after: str) -> str:
@@ -82,6 +86,7 @@ class WrittenDocument:
     outcome: Outcome
     json: bytes  # UTF-8, encoded where the document was processed
     html: bytes
+    brief_html: bytes  # the document by its counts only, for a page past its size limit
 
 
 @dataclass(frozen=True)
@@ -112,15 +117,23 @@ class DocumentWriter:
             raise _cannot_write(self.out_dir, exc) from None
         outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
         html = render_document(result, input_text).encode("utf-8")
-        return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html)
+        brief = render_brief(result).encode("utf-8")
+        return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html, brief)
 
 
 class RunWriter:
-    """Writes every result of a run into ``out_dir`` and the reports at :meth:`close`."""
+    """Writes every result of a run into ``out_dir`` and the reports at :meth:`close`.
 
-    def __init__(self, out_dir: Path, stages: list[str]) -> None:
+    ``report.html`` shows the documents in full until it reaches ``html_limit_mb`` megabytes
+    (0: no limit), the rest by their counts only.
+    """
+
+    def __init__(self, out_dir: Path, stages: list[str], html_limit_mb: float = HTML_LIMIT_MB) -> None:
         self.out_dir = out_dir
         self.summary = Summary(stages=stages)
+        self.html_limit_mb = html_limit_mb
+        self._html_room = int(html_limit_mb * 2**20) if html_limit_mb > 0 else None  # bytes left for full sections
+        self.brief = 0  # documents shown by their counts only
         self.names: set[str] = set()  # the output file names (stems) of this run's documents
         out_dir.mkdir(parents=True, exist_ok=True)
         self._json = self._spool()
@@ -142,9 +155,19 @@ class RunWriter:
             if self.summary.documents > 1:
                 self._json.write(b",")
             self._json.write(b"\n" + written.json)
-            self._html.write(written.html)
+            self._html.write(self._html_section(written))
         except OSError as exc:
             raise _cannot_write(self.out_dir, exc) from None
+
+    def _html_section(self, written: WrittenDocument) -> bytes:
+        """The document's full section while the page has room for it; from the first that does not fit, brief."""
+        if self._html_room is None:
+            return written.html
+        if not self.brief and len(written.html) <= self._html_room:
+            self._html_room -= len(written.html)
+            return written.html
+        self.brief += 1
+        return written.brief_html
 
     def earlier_files(self) -> list[str]:
         """``.txt`` and ``.diff`` files in the output folder that name no document of this run
@@ -181,7 +204,7 @@ class RunWriter:
             _copy(self._json, handle)
         schema = json.dumps(Report.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
         write_atomic(self.out_dir / "report.schema.json", schema)
-        head, tail = render_page(self.summary)
+        head, tail = render_page(self.summary, self.brief, self.html_limit_mb)
         with atomic_writer(self.out_dir / "report.html") as handle:
             handle.write(head)
             _copy(self._html, handle)

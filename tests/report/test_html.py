@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cleaner.model import DocumentResult, Edit, Flag
 from cleaner.report.html import render_document, render_text
+from cleaner.report.writer import RunWriter
 
 
 def test_script_in_a_document_is_escaped() -> None:
@@ -21,3 +24,26 @@ def test_changes_and_flags_are_marked_in_place() -> None:
     html = render_text(result)
     assert '<del title="encoding:quotes: q">&#x27;</del><ins title="encoding:quotes: q">\u2019</ins>' in html
     assert html.endswith('<mark class="flag spin" title="spin 0.90: m">war</mark>')
+
+
+def _written_run(out: Path, texts: list[str], limit_mb: float) -> tuple[str, RunWriter]:
+    writer = RunWriter(out, ["encoding"], html_limit_mb=limit_mb)
+    for i, text in enumerate(texts):
+        edit = Edit(stage="encoding", rule="r", source_start=0, source_end=1, before=text[0], after="X", reason="q")
+        writer.add(DocumentResult(id=f"d{i}", source="-", text="X" + text[1:], edits=[edit]), text)
+    writer.close()
+    return (out / "report.html").read_text(encoding="utf-8"), writer
+
+
+def test_a_page_past_its_limit_shows_the_rest_by_their_counts(tmp_path: Path) -> None:
+    texts = ["w" * 200_000 + f" document {i}" for i in range(5)]  # about 0.2 MB of sections each
+    page, writer = _written_run(tmp_path / "limited", texts, limit_mb=0.5)
+    assert writer.brief == 3
+    assert page.count("<section class=doc>") == 2
+    assert page.count("<section class='doc brief'>") == 3
+    assert "document 2" not in page
+    assert '<h2 id="doc-d4">d4</h2>' in page and "1 changes, 0 flags" in page
+    assert "The first 2 documents are shown in full; the other 3" in page
+    unlimited, writer = _written_run(tmp_path / "unlimited", texts, limit_mb=0)
+    assert writer.brief == 0
+    assert all(f"document {i}" in unlimited for i in range(5))
