@@ -74,20 +74,6 @@ def logsumexp_rows(rows: Any) -> Any:
     return totals
 
 
-def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
-    """How many leading items ``a`` and ``b`` share.
-
-    >>> common_prefix([1, 2, 3], [1, 2, 4, 5]), common_prefix([], [1]), common_prefix([7], [7])
-    (2, 0, 1)
-    """
-    shared = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        shared += 1
-    return shared
-
-
 def chunks(items: Sequence[int], size: int) -> list[list[int]]:
     """``items`` cut into lists of at most ``size``.
 
@@ -147,8 +133,7 @@ class LlamaScorer:
     The ``Llama`` object gives the model and the tokenizer; the scoring runs on a context
     of its own with several sequences, so one decode scores every alternative after the
     shared left context, with logits only where they are read. The left context of the
-    previous call stays in the cache and only the tokens after the common prefix are
-    evaluated again.
+    previous call stays in the cache, for the next call with the same one.
     """
 
     def __init__(self, path: Path, threads: int = 2, context: int = 512) -> None:
@@ -224,16 +209,22 @@ class LlamaScorer:
         return np.ctypeslib.as_array(self._ctx.get_logits_ith(index), shape=(self._vocab,))
 
     def _left_row(self, prefix: list[int]) -> Any:
-        """Put ``prefix`` in sequence 0, reusing what the cache shares with it; the next token's log-probabilities."""
-        shared = common_prefix(self._cached, prefix)
-        if shared == len(prefix) == len(self._cached):
+        """Put ``prefix`` in sequence 0 (unless it is there already); the next token's log-probabilities.
+
+        A new prefix is evaluated whole, even when it starts like the cached one. After a
+        partial removal from its cache, a model with sliding-window attention (Gemma 3) gives
+        other log-probabilities than for the same tokens evaluated whole (0.1 to 0.7 nats
+        measured), so a score would depend on what was scored before it, in the document and
+        in the process (and so on ``--jobs``). Windows at different places share only their
+        first token, so reusing the cache saved almost nothing.
+        """
+        if prefix == self._cached:
             return self._cached_row
-        shared = min(shared, len(prefix) - 1)
-        self._ctx.kv_cache_seq_rm(0, shared, -1)
+        self._ctx.kv_cache_seq_rm(0, 0, -1)
         self._cached = []
         last = len(prefix) - 1
-        self._decode([(prefix[p], p, 0, p == last) for p in range(shared, len(prefix))])
-        row = self._row(len(prefix) - 1 - shared)
+        self._decode([(prefix[p], p, 0, p == last) for p in range(len(prefix))])
+        row = self._row(last)
         self._cached_row = row - logsumexp_rows(row[None, :])[0]  # a new array: the view is reused
         self._cached = list(prefix)
         return self._cached_row

@@ -95,3 +95,12 @@ def test_keep_scores_the_first_continuations_whatever_the_shortlist(lm: LlamaSco
     )
     assert scores[0] is not None and scores[1] is not None
     assert sum(s is not None for s in scores[2:]) == 1
+
+
+def test_a_score_does_not_depend_on_what_was_scored_before(lm: LlamaScorer) -> None:
+    left = "United goalkeeper Marek Novak made three fine saves as the home side held on"
+    endings = [" to win the match on Sunday.", " to lose the match on Sunday."]
+    first = lm.continuation_logprobs(left, endings)
+    lm.continuation_logprobs("The council met on Monday to discuss the budget", [" for the coming year."])
+    lm.continuation_logprobs(left + " to win the match, and the coach said", [" he was pleased."])
+    assert lm.continuation_logprobs(left, endings) == first
