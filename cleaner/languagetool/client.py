@@ -59,6 +59,17 @@ def wait_until_healthy(url: str, timeout: float, gave_up: Callable[[], str | Non
     return False
 
 
+def language_codes(url: str, timeout: float = 10.0) -> set[str]:
+    """The language codes the server at ``url`` knows (``en``, ``en-US``, ...), lower-cased; empty if it does not say."""
+    try:
+        response = requests.get(normalise_url(url) + "v2/languages", timeout=timeout)
+        response.raise_for_status()
+        entries = response.json()
+        return {str(e.get(key, "")).lower() for e in entries for key in ("code", "longCode")} - {""}
+    except (requests.RequestException, ValueError, AttributeError, TypeError):
+        return set()
+
+
 def server_version(url: str, timeout: float = 120.0, language: str = "en-US") -> str:
     """The LanguageTool version of the server at ``url``, from a small check (which also warms its rules up)."""
     try:

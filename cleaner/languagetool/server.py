@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from cleaner.errors import FatalError
+from cleaner.errors import ConfigError, FatalError
 from cleaner.languagetool.client import ServerUnavailable, server_version, wait_until_healthy
 
 log = logging.getLogger(__name__)
@@ -53,17 +53,18 @@ def default_lib_dir() -> Path:
 
 
 def check_installation(lib_dir: Path, java: str = "java") -> str:
-    """The Java executable to use; a :class:`FatalError` telling what to do if Java or the jars are missing."""
+    """The Java executable to use; a :class:`ConfigError` telling what to do if Java or the jars are missing
+    (a setting, ``grammar.java`` or ``grammar.languagetool_dir``, or the set-up)."""
     if not any(lib_dir.glob("languagetool-server-*.jar")):
         msg = (
             f"LanguageTool is not installed (no languagetool-server jar in {lib_dir}): {HOW_TO_INSTALL}, {HOW_TO_SKIP}"
         )
-        raise FatalError(msg)
+        raise ConfigError(msg)
     found = shutil.which(java)
     if found is None:
         msg = f"Java ({java!r}) not found; the grammar stage needs it to run LanguageTool: "
         msg += f"install Java 17 (apt-get install openjdk-17-jre-headless), {HOW_TO_SKIP}"
-        raise FatalError(msg)
+        raise ConfigError(msg)
     return found
 
 
@@ -262,7 +263,7 @@ def serve_forever(port: int = 8081, lib_dir: Path | None = None, java_options: S
     server = LanguageToolServer(lib_dir, port=port, java_options=java_options, max_restarts=sys.maxsize)
     try:
         server.start()
-    except FatalError as exc:
+    except (ConfigError, FatalError) as exc:
         print(f"cleaner grammar-server: {exc}", file=sys.stderr)
         return 1
     print(f"LanguageTool {server.version} listening on {server.url} (started in {server.start_seconds:.1f} s)")

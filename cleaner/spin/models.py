@@ -102,9 +102,17 @@ def unknown_model(model: str) -> str | None:
     >>> unknown_model("gpt-17")
     'neither a packaged model (gemma-3-270m, smollm2-135m) nor an existing GGUF file'
     """
-    if model in PACKAGED or Path(model).expanduser().is_file():
+    if model in PACKAGED:
         return None
-    return f"neither a packaged model ({', '.join(PACKAGED)}) nor an existing GGUF file"
+    path = Path(model).expanduser()
+    if not path.is_file():
+        return f"neither a packaged model ({', '.join(PACKAGED)}) nor an existing GGUF file"
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as exc:
+        return f"{path} cannot be read: {exc.strerror or exc}"
+    return None if magic == b"GGUF" else f"{path} is not a GGUF file (it does not start with 'GGUF')"
 
 
 def model_file(model: str, cache_dir: Path) -> Path:

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
@@ -37,6 +37,7 @@ from cleaner.languagetool import (
     LanguageToolServer,
     LTMatch,
     ServerUnavailable,
+    language_codes,
     normalise_url,
     server_version,
     wait_until_healthy,
@@ -121,8 +122,8 @@ class GrammarConfig(StageConfig):
         default_factory=lambda: dict(DEFAULT_KINDS),
         description="Flag kind per LanguageTool category id; other categories give `grammar`.",
     )
-    scores: dict[str, float] = Field(
-        default_factory=lambda: dict(DEFAULT_SCORES), description="Flag score per kind (others: 0.5)."
+    scores: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=lambda: dict(DEFAULT_SCORES), description="Flag score per kind, 0 to 1 (others: 0.5)."
     )
     accept_recurring_names: int = Field(
         default=2,
@@ -233,6 +234,7 @@ class GrammarStage(Stage):
                 if not wait_until_healthy(url, EXTERNAL_SERVER_WAIT):
                     msg = "no answer to the health check"
                     raise ServerUnavailable(msg)
+                self._check_language(url)
                 version = server_version(url, timeout=self.config.start_timeout, language=self.config.language)
             except ServerUnavailable as exc:
                 msg = f"grammar.server_url: no LanguageTool server answers at {url} ({exc}); start one with "
@@ -250,6 +252,16 @@ class GrammarStage(Stage):
         server.start()
         self._server = server
         self._url, self._version, self._managed = server.url, server.version, True
+        self._check_language(server.url)
+
+    def _check_language(self, url: str) -> None:
+        """A :class:`ConfigError` when the server does not know ``language`` (not every document failing)."""
+        known = language_codes(url)
+        wanted = self.config.language.lower()
+        if known and wanted != "auto" and wanted not in known:
+            some = ", ".join(sorted(c for c in known if c.startswith("en-")))
+            msg = f"grammar.language: LanguageTool does not know {self.config.language!r} (English ones: {some})"
+            raise ConfigError(msg)
 
     def end_run(self) -> None:
         """Stop the server this stage started and close the cache; safe to call twice."""

@@ -329,6 +329,14 @@ class SpinConfig(StageConfig):
         """As for `model`; empty or null means none."""
         return cls._a_model_there_is(model) if model else None
 
+    @field_validator("fingerprints")
+    @classmethod
+    def _a_folder_there_is(cls, folder: Path) -> Path:
+        if not folder.is_dir():
+            msg = f"{folder} is not a folder (of fingerprint packs, *.yaml)"
+            raise ValueError(msg)
+        return folder
+
     @field_validator("second_band")
     @classmethod
     def _a_band(cls, band: tuple[float, float]) -> tuple[float, float]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cleaner.config import PipelineConfig
-from cleaner.errors import DocumentError, FatalError
+from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.languagetool import CheckOptions, LanguageToolClient, LanguageToolServer, default_lib_dir, is_healthy
 from cleaner.model import Document
 from cleaner.pipeline import Pipeline
@@ -164,3 +164,11 @@ def test_the_installed_jars_are_english_only() -> None:
     modules = {name.split("-")[1] for name in jars if re.fullmatch(r"language-[a-z]{2,3}-[\d.]+\.jar", name)}
     assert modules == {"en", "es", "ca", "pt"}
     assert not any(name.startswith(("spanish-pos", "catalan-pos", "portuguese-pos")) for name in jars)
+
+
+def test_a_language_the_server_does_not_know_is_a_config_error(server: LanguageToolServer, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"grammar.language: LanguageTool does not know 'xx-YY'.*en-gb"):
+        stage_for(server, tmp_path, language="xx-YY")
+    with pytest.raises(ConfigError, match="does not know 'en_GB'"):  # the HTTP API wants en-GB
+        stage_for(server, tmp_path, language="en_GB")
+    stage_for(server, tmp_path, language="en-GB").end_run()

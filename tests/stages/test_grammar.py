@@ -234,13 +234,13 @@ def test_process_before_start_run_says_what_to_do() -> None:
 
 
 def test_missing_languagetool_says_how_to_install_or_skip(tmp_path: Path) -> None:
-    with pytest.raises(FatalError, match=r"make setup.*--stages"):
+    with pytest.raises(ConfigError, match=r"make setup.*--stages"):
         check_installation(tmp_path)
 
 
 def test_missing_java_says_what_to_install(tmp_path: Path) -> None:
     (tmp_path / "languagetool-server-6.8.jar").touch()
-    with pytest.raises(FatalError, match=r"Java .* not found.*openjdk"):
+    with pytest.raises(ConfigError, match=r"Java .* not found.*openjdk"):
         check_installation(tmp_path, java=str(tmp_path / "no-java-here"))
 
 
@@ -261,3 +261,8 @@ def test_a_server_url_that_is_not_an_http_url_is_refused(url: str) -> None:
 def test_unknown_settings_are_rejected() -> None:
     with pytest.raises(ValidationError):
         GrammarConfig(dissabled_rules=["X"])  # type: ignore[call-arg]
+
+
+def test_scores_outside_0_to_1_are_refused() -> None:
+    with pytest.raises(ValidationError, match="less than or equal to 1"):
+        GrammarConfig(scores={"spelling": 7})

@@ -103,6 +103,14 @@ def test_a_model_that_is_neither_packaged_nor_a_file_is_a_config_error(tmp_path:
         SpinConfig(model="gpt-17")
     (tmp_path / "mine.gguf").write_bytes(b"GGUF")
     assert SpinConfig(model=str(tmp_path / "mine.gguf")).model == str(tmp_path / "mine.gguf")
+    (tmp_path / "bogus.gguf").write_text("not a model", encoding="utf-8")
+    with pytest.raises(ValidationError, match="is not a GGUF file"):
+        SpinConfig(model=str(tmp_path / "bogus.gguf"))
+
+
+def test_a_fingerprint_folder_that_does_not_exist_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="is not a folder"):
+        SpinConfig(fingerprints=tmp_path / "nowhere")
 
 
 def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) -> None:
