@@ -60,7 +60,7 @@ def wait_until_healthy(url: str, timeout: float, gave_up: Callable[[], str | Non
 
 
 def language_codes(url: str, timeout: float = 10.0) -> set[str]:
-    """The language codes the server at ``url`` knows (``en``, ``en-US``, ...), lower-cased; empty if it does not say."""
+    """The language codes the server at ``url`` knows (``en``, ``en-us``, ...), lower-cased; empty if it cannot say."""
     try:
         response = requests.get(normalise_url(url) + "v2/languages", timeout=timeout)
         response.raise_for_status()
