@@ -262,7 +262,7 @@ class Detector:
     def _entity_suspects(
         self, text: str, sents: list[Sentence], run_names: Counter[str], taken: list[tuple[int, int]]
     ) -> list[Suspect]:
-        counts = entities.name_counts(text)
+        counts = entities.name_counts(text, self.zipf)
         spelled = entities.near_spellings(counts, run_names, self.zipf)
         support = entities.demonym_support(counts, self.demonyms)
         demonyms = entities.demonym_alternatives(

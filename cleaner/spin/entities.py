@@ -36,6 +36,11 @@ _DEMONYM_SUFFIXES = ("", "n", "an", "ian", "i", "ese", "ish", "ic")
 _NAME_SUFFIXES = frozenset(d + p for d in _DEMONYM_SUFFIXES for p in ("", "s", "'s", "es")) - {""}
 # Both spellings at least this common in general English: not a misspelling pair.
 COMMON_ZIPF = 4.0
+# A spelling seen only in the run's other documents counts against a name English hardly knows
+# (a misspelling); not against a name it knows ("Marek" in one story, "Mark" in another).
+CROSS_RUN_MAX_ZIPF = 2.0
+# A capitalised word that only opens sentences counts as a name when English uses it this rarely.
+OPENER_MAX_ZIPF = 3.0
 
 
 @dataclass(frozen=True)
@@ -65,15 +70,21 @@ def mentions(text: str) -> list[Mention]:
     return found
 
 
-def name_counts(text: str) -> Counter[str]:
-    """How often each name occurs; a sentence opener counts only if it also occurs inside a sentence.
+def name_counts(text: str, zipf: Callable[[str], float] | None = None) -> Counter[str]:
+    """How often each name occurs; a sentence opener counts only if it also occurs inside a sentence
+    or, given ``zipf``, if it is rare as an English word (under ``OPENER_MAX_ZIPF``: a name
+    that only opens sentences, "Mendez said ...").
 
     >>> name_counts("Then Kean spoke. Kean and Keen left.")
     Counter({'Kean': 2, 'Keen': 1})
+    >>> text = "Mendez scored. Then Mendes left."
+    >>> name_counts(text), name_counts(text, {"then": 6.2, "mendez": 2.9, "mendes": 3.2}.get)
+    (Counter({'Mendes': 1}), Counter({'Mendez': 1, 'Mendes': 1}))
     """
     found = mentions(text)
     inside = {m.name for m in found if not m.sentence_initial}
-    return Counter(m.name for m in found if m.name in inside)
+    rare = {m.name for m in found if zipf is not None and (zipf(_key(m.name)) or 0.0) < OPENER_MAX_ZIPF}
+    return Counter(m.name for m in found if m.name in inside or m.name in rare)
 
 
 def _key(name: str) -> str:
@@ -99,6 +110,7 @@ class Alternative:
     distance: int
     support: float
     better_support: float
+    in_document: bool = True  # whether the better spelling is in the same document
 
 
 def near_spellings(
@@ -106,10 +118,14 @@ def near_spellings(
 ) -> dict[str, Alternative]:
     """For each name with a better-attested near-spelling in the document or run, that spelling.
 
+    One only in other documents of the run counts for a name under ``CROSS_RUN_MAX_ZIPF``.
+
     >>> z = {"o'brien": 3.85, "o'brian": 2.43}.get
     >>> alt = near_spellings(Counter({"O’Brien": 1, "O’Brian": 2}), Counter(), lambda w: z(w, 0.0))
     >>> alt["O’Brian"].better, "O’Brien" in alt
     ('O’Brien', False)
+    >>> near_spellings(Counter({"O’Brian": 2}), Counter({"O’Brien": 5, "O’Brian": 2}), lambda w: z(w, 0.0))
+    {}
     """
     names = sorted(set(doc) | {n for n in run if run[n] >= 2})
     result: dict[str, Alternative] = {}
@@ -123,9 +139,11 @@ def near_spellings(
             distance = Levenshtein.distance(_key(name), _key(other), score_cutoff=limit)
             if distance > limit or min(zipf(_key(name)), zipf(_key(other))) >= COMMON_ZIPF:
                 continue
+            if not doc[other] and zipf(_key(name)) >= CROSS_RUN_MAX_ZIPF:
+                continue
             theirs = support(other, doc, run, zipf)
             if theirs > own and (best is None or theirs > best.better_support):
-                best = Alternative(name, other, distance, own, theirs)
+                best = Alternative(name, other, distance, own, theirs, doc[other] > 0)
         if best is not None:
             result[name] = best
     return result

@@ -72,13 +72,16 @@ def spelling_evidence(alt: entities.Alternative) -> dict[str, Any]:
         "support": round(alt.support, 2),
         "better_support": round(alt.better_support, 2),
         "support_lift": round(alt.better_support - alt.support, 2),
+        "better_in_document": alt.in_document,
     }
 
 
 def message(suspect: Suspect, best: str) -> str:
     word = suspect.token.word
     if suspect.rule == "entity:spelling":
-        return f"“{word}” looks like a misspelling of “{best}”, which is better attested here and in English."
+        here = suspect.evidence.get("better_in_document", True)
+        where = "in this document" if here else "in this run's other documents"
+        return f"“{word}” looks like a misspelling of “{best}”, which is better attested {where} and in English."
     if suspect.rule == "entity:demonym":
         return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
     lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""

@@ -12,6 +12,7 @@ from cleaner.spin.entities import (
     wordnet_demonyms,
 )
 from cleaner.spin.prefilter import load_zipf
+from cleaner.spin.suspects import spelling_evidence
 from cleaner.spin.thesaurus import WORDNET_DIR
 
 ZIPF = load_zipf()
@@ -62,3 +63,16 @@ def test_a_demonym_whose_place_the_text_is_about_is_the_alternative() -> None:
 def test_demonyms_about_equally_supported_are_left_alone() -> None:
     text = "Iranian and Armenian officials met in Iran. The Armenian delegation left for Armenia."
     assert alternatives(text) == {}
+
+
+def test_a_name_english_knows_is_not_a_misspelling_of_one_in_another_document() -> None:
+    assert near_spellings(Counter({"Marek": 1}), Counter({"Mark": 3, "Marek": 1}), ZIPF) == {}
+    rare = near_spellings(Counter({"Husein": 1}), Counter({"Hussein": 4, "Husein": 1}), ZIPF)["Husein"]
+    assert rare.better == "Hussein"
+    assert spelling_evidence(rare)["better_in_document"] is False
+
+
+def test_a_name_that_only_opens_sentences_is_checked() -> None:
+    text = "Mendes took the corner. The keeper saved. Mendez curled the rebound in, and Mendes celebrated."
+    assert near_spellings(name_counts(text, ZIPF), Counter(), ZIPF)["Mendez"].better == "Mendes"
+    assert "Mendez" not in name_counts(text)
