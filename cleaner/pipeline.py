@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ from cleaner.errors import DocumentError, FatalError
 from cleaner.inputs import InputFailure, Source, load, surrogate_problem
 from cleaner.model import Document, DocumentResult
 from cleaner.registry import stage_class
+from cleaner.spin.lm import loaded_in_this_process
 from cleaner.stages.base import Stage
 from cleaner.trace import Trace
 
@@ -76,7 +78,7 @@ class Pipeline:
         if jobs == 1:
             self.survey(_texts(sources))
             return
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_survey_worker, initargs=(self,)) as pool:
+        with _worker_pool(jobs, _init_survey_worker, self) as pool:
             for gathered in _bounded(pool, _survey_chunk, _chunked(sources, SURVEY_CHUNK), AHEAD * jobs):
                 for stage, part in zip(self.stages, gathered, strict=True):
                     stage.merge_survey(part)
@@ -155,7 +157,7 @@ class Pipeline:
                 doc = load(source)
                 yield finish(doc, self.process_loaded(doc))
             return
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
+        with _worker_pool(jobs, _init_worker, self) as pool:
             chunks = _chunked(docs, self.chunk_size())
             for results in _bounded(pool, partial(_process_chunk, finish=finish), chunks, AHEAD * jobs):
                 yield from results
@@ -226,6 +228,19 @@ def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flig
     finally:
         for future in pending:
             future.cancel()
+
+
+def _worker_pool(jobs: int, initializer: Callable[[Pipeline], None], pipeline: Pipeline) -> ProcessPoolExecutor:
+    """``jobs`` worker processes, each given ``pipeline`` by ``initializer``.
+
+    Forked, so that workers start at once with what the process has loaded; but started fresh
+    ("spawn") once this process has run the language model (:func:`loaded_in_this_process`),
+    whose threads a forked worker would wait on for ever. A fresh start imports the calling
+    script again, so a script must then keep its work under ``if __name__ == "__main__":``.
+    """
+    method = "spawn" if loaded_in_this_process() else "fork"
+    context = multiprocessing.get_context(method)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=(pipeline,))
 
 
 _WORKER: Pipeline | None = None

@@ -127,6 +127,15 @@ def _errors_only(low: Any) -> None:
     low.llama_log_set(_log_callback, ctypes.c_void_p(0))
 
 
+_loaded_here = False  # whether this process has loaded a model (see :func:`loaded_in_this_process`)
+
+
+def loaded_in_this_process() -> bool:
+    """Whether this process has loaded a language model. Its OpenMP threads do not survive a
+    fork: a forked child that runs a model then hangs in its first decode."""
+    return _loaded_here
+
+
 class LlamaScorer:
     """:class:`ContinuationScorer` over a GGUF model with ``llama-cpp-python``.
 
@@ -145,6 +154,8 @@ class LlamaScorer:
             raise ImportError(msg) from None
         self.path = path
         _errors_only(low)
+        global _loaded_here  # one fact about the process, read by cleaner.pipeline
+        _loaded_here = True
         self._llm = Llama(
             model_path=str(path),
             n_ctx=context,
