@@ -47,6 +47,7 @@ from cleaner.registry import register
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.stages.grammar_cache import MatchCache
 from cleaner.stages.grammar_text import (
+    NON_LATIN_LANGUAGES,
     capitalised_words,
     is_recurring_name,
     safe_fixes,
@@ -280,7 +281,8 @@ class GrammarStage(Stage):
         result = StageResult()
         matches = self._check_document(text, result.stats)
         result.metadata["languagetool_version"] = self._version
-        unknown = unknown_word_share(text, matches)
+        latin = self.config.language.split("-")[0].lower() not in NON_LATIN_LANGUAGES
+        unknown = unknown_word_share(text, matches, latin)
         if unknown > self.config.max_unknown_word_share:
             result.metadata["grammar_skipped"] = (
                 f"{unknown:.0%} of the words are unknown to LanguageTool ({self.config.language}): "

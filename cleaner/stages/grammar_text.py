@@ -18,6 +18,10 @@ MIN_WORDS_TO_JUDGE_LANGUAGE = 30
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+# A letter of the Latin alphabet, accented or not (Latin-1, Latin Extended A/B and Additional).
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# LanguageTool's languages that are not written in the Latin alphabet.
+NON_LATIN_LANGUAGES = frozenset({"ar", "be", "el", "fa", "ja", "km", "ru", "ta", "uk", "zh"})
 
 
 def split_paragraphs(text: str) -> Iterator[tuple[int, str]]:
@@ -59,19 +63,26 @@ def is_recurring_name(word: str, counts: Counter[str], threshold: int) -> bool:
     return all(counts[p] >= threshold for p in parts)
 
 
-def unknown_word_share(text: str, matches: list[LTMatch]) -> float:
+def unknown_word_share(text: str, matches: list[LTMatch], latin: bool = True) -> float:
     """The share of the words of ``text`` that LanguageTool's speller did not know (0 for no words).
+
+    For a ``latin`` language, a word with no Latin letter counts as unknown too: the speller
+    passes over words of another script, so Russian text would seem to have none.
 
     >>> text = "Olá a todos " * 10
     >>> unknown_word_share(text, [LTMatch(i, i + 3, "R", "TYPOS", "misspelling", "", ()) for i in range(0, 120, 12)])
     0.3333333333333333
     >>> unknown_word_share("Olá a todos", [LTMatch(0, 3, "R", "TYPOS", "misspelling", "", ())])  # too short to judge
     0.0
+    >>> text = "Мы встретились в Москве, and then we met again. " * 4
+    >>> round(unknown_word_share(text, []), 2), unknown_word_share(text, [], latin=False)
+    (0.44, 0.0)
     """
-    words = len(_LETTER_RUN.findall(text))
-    if words < MIN_WORDS_TO_JUDGE_LANGUAGE:
+    words = _LETTER_RUN.findall(text)
+    if len(words) < MIN_WORDS_TO_JUDGE_LANGUAGE:
         return 0.0
-    return sum(1 for m in matches if m.issue_type == "misspelling") / words
+    other_script = sum(1 for w in words if not _LATIN_LETTER.search(w)) if latin else 0
+    return (sum(1 for m in matches if m.issue_type == "misspelling") + other_script) / len(words)
 
 
 def safe_fixes(matches: list[LTMatch], rules: tuple[str, ...]) -> list[LTMatch]:

@@ -145,6 +145,14 @@ def test_a_document_mostly_unknown_to_the_speller_gets_no_flags_and_says_why(tmp
     assert len(never.flags) == 20  # 'teh' (the names recur, so they are accepted)
 
 
+def test_text_in_another_script_is_skipped_unless_the_language_uses_it(tmp_path: Path) -> None:
+    russian = "встреча прошла в москве , и министры договорились продолжить переговоры . " * 4  # 40 words
+    as_english = make_stage(tmp_path).process(russian, doc(russian))
+    assert "probably another language" in as_english.metadata["grammar_skipped"]
+    as_russian = make_stage(tmp_path, language="ru-RU").process(russian, doc(russian))
+    assert "grammar_skipped" not in as_russian.metadata
+
+
 def test_a_few_unknown_words_do_not_make_a_document_foreign(tmp_path: Path) -> None:
     text = "The minister said teh talks would go on. " * 5  # 45 words, 5 unknown
     result = make_stage(tmp_path).process(text, doc(text))
