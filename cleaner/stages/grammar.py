@@ -50,6 +50,7 @@ from cleaner.stages.grammar_text import (
     NON_LATIN_LANGUAGES,
     capitalised_words,
     is_recurring_name,
+    only_decomposed,
     safe_fixes,
     split_paragraphs,
     unknown_word_share,
@@ -294,7 +295,9 @@ class GrammarStage(Stage):
         threshold = self.config.accept_recurring_names
         kept, names = [], set()
         for match in matches:
-            if match.category == "TYPOS" and is_recurring_name(text[match.start : match.end], counts, threshold):
+            if only_decomposed(text[match.start : match.end], match.replacements):
+                result.stats["accepted_decomposed"] += 1  # spelled right; the encoding stage composes it
+            elif match.category == "TYPOS" and is_recurring_name(text[match.start : match.end], counts, threshold):
                 result.stats["accepted_names"] += 1
                 names.add(text[match.start : match.end])
             else:

@@ -7,6 +7,7 @@ tested without a server.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 
@@ -102,3 +103,14 @@ def safe_fixes(matches: list[LTMatch], rules: tuple[str, ...]) -> list[LTMatch]:
             continue
         chosen.append(match)
     return chosen
+
+
+def only_decomposed(word: str, replacements: tuple[str, ...]) -> bool:
+    """Whether ``word`` is flagged only for being written with combining accents: its composed
+    (NFC) form, which reads the same, is among the ``replacements``.
+
+    >>> only_decomposed("cafe\u0301", ("cafe", "caf\u00e9")), only_decomposed("caf\u00e9", ("cafe",))
+    (True, False)
+    """
+    composed = unicodedata.normalize("NFC", word)
+    return composed != word and composed in replacements

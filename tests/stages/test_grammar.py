@@ -274,3 +274,26 @@ def test_unknown_settings_are_rejected() -> None:
 def test_scores_outside_0_to_1_are_refused() -> None:
     with pytest.raises(ValidationError, match="less than or equal to 1"):
         GrammarConfig(scores={"spelling": 7})
+
+
+class Answers:
+    """A client that finds the given matches in any text."""
+
+    def __init__(self, matches: list[LTMatch]) -> None:
+        self.matches = matches
+
+    def check(self, text: str) -> list[LTMatch]:
+        return self.matches
+
+
+def test_a_word_flagged_only_for_combining_accents_is_not_flagged(tmp_path: Path) -> None:
+    text = "The cafe\u0301 opened early, said Jose\u0301, and the cafx too."
+    found = [
+        LTMatch(4, 9, "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Spelling?", ("cafe", "caf\u00e9")),
+        LTMatch(29, 34, "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Spelling?", ("Jos\u00e9",)),
+        LTMatch(44, 48, "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "Spelling?", ("cafe",)),
+    ]
+    assert [text[m.start : m.end] for m in found] == ["cafe\u0301", "Jose\u0301", "cafx"]
+    result = make_stage(tmp_path, client=Answers(found)).process(text, doc(text))  # type: ignore[arg-type]
+    assert [f.text for f in result.flags] == ["cafx"]
+    assert result.stats["accepted_decomposed"] == 2
