@@ -81,6 +81,9 @@ DEFAULT_KINDS = {
     "REPETITIONS_STYLE": "style",
     "WIKIPEDIA": "style",
 }
+# The kind of a match in a category not in `kinds` (other languages' and variants' categories,
+# such as en-GB's BRE_STYLE_OXFORD_SPELLING), from LanguageTool's issue type.
+_ISSUE_KINDS = {"misspelling": "spelling", "typographical": "typography", "style": "style", "locale-violation": "usage"}
 # A prior per kind, for ordering flags in review; not measured. Style suggestions are the
 # least often real errors in edited news text, grammar matches the most often.
 DEFAULT_SCORES = {
@@ -122,7 +125,9 @@ class GrammarConfig(StageConfig):
     picky: bool = Field(default=False, description="LanguageTool's picky level: more style and typography rules.")
     kinds: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_KINDS),
-        description="Flag kind per LanguageTool category id; other categories give `grammar`.",
+        description="Flag kind per LanguageTool category id; other categories get theirs from LanguageTool's "
+        "issue type (misspelling: spelling, typographical: typography, style, locale-violation: usage), "
+        "else `grammar`.",
     )
     scores: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
         default_factory=lambda: dict(DEFAULT_SCORES), description="Flag score per kind, 0 to 1 (others: 0.5)."
@@ -319,7 +324,7 @@ class GrammarStage(Stage):
     # -- internals -------------------------------------------------------------------------
 
     def _flag(self, match: LTMatch, text: str) -> Flag:
-        kind = self.config.kinds.get(match.category, "grammar")
+        kind = self.config.kinds.get(match.category) or _ISSUE_KINDS.get(match.issue_type, "grammar")
         return Flag(
             stage=self.name,
             kind=kind,

@@ -297,3 +297,11 @@ def test_a_word_flagged_only_for_combining_accents_is_not_flagged(tmp_path: Path
     result = make_stage(tmp_path, client=Answers(found)).process(text, doc(text))  # type: ignore[arg-type]
     assert [f.text for f in result.flags] == ["cafx"]
     assert result.stats["accepted_decomposed"] == 2
+
+
+def test_a_category_without_a_kind_takes_one_from_its_issue_type(tmp_path: Path) -> None:
+    text = "The fertilisation worked."
+    hint = LTMatch(4, 17, "OXFORD_SPELLING_Z_NOT_S", "BRE_STYLE_OXFORD_SPELLING", "style", "Also correct.", ())
+    other = LTMatch(18, 24, "SOME_RULE", "SOME_CATEGORY", "other", "Hm.", ())
+    flags = make_stage(tmp_path, client=Answers([hint, other])).process(text, doc(text)).flags  # type: ignore[arg-type]
+    assert [(f.kind, f.score) for f in flags] == [("style", 0.3), ("grammar", 0.7)]
