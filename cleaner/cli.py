@@ -1,13 +1,16 @@
 """The command line: ``cleaner run INPUT... --out DIR``; argument parsing and printing only.
 
 Exit codes: 0 every document processed, 1 some documents failed (they are listed in the
-report with the reason), 2 usage or configuration error, 130 interrupted (Ctrl-C).
+report with the reason), 2 usage or configuration error, 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +29,7 @@ from cleaner.registry import stage_names
 from cleaner.report.writer import HTML_LIMIT_MB, DocumentWriter, Outcome, RunWriter
 from cleaner.review.commands import add_commands, dispatch
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 PROGRESS_AFTER_SECONDS = 2.0  # short runs finish before a bar would be any use
 console = Console(stderr=True)
 
@@ -58,9 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a scheduler), handled as Ctrl-C is: worker processes and
+    servers are stopped, not left running without their parent."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cleaner`` console script."""
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "run":
             return _run(args)
@@ -77,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FatalError as exc:
         console.print(f"[red]fatal:[/red] {exc}\nOutputs written so far are kept.", highlight=False)
         return EXIT_SOME_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         console.print("interrupted; outputs written so far are kept, the report was not written", highlight=False)
-        return EXIT_INTERRUPTED
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     return EXIT_USAGE
 
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -249,6 +250,7 @@ _WORKER: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _WORKER  # one pipeline per worker process, set once by the pool
     _WORKER = pipeline
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would inherit the parent's handler
 
 
 def _init_survey_worker(pipeline: Pipeline) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -270,3 +272,40 @@ def test_a_file_a_worker_cannot_write_stops_the_run_with_a_message(tmp_path: Pat
     assert "Traceback" not in err
     assert not (out / "report.json").exists(), "no half report"
     assert not list(out.glob(".*")), "temporary files left behind"
+
+
+def _processes_naming(marker: str) -> list[int]:
+    """The processes whose command line holds ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue  # ended meanwhile
+    return found
+
+
+def test_sigterm_stops_the_workers_too(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    paragraph = "The council met on Monday to discuss the budget for the coming year, officials said.\n"
+    for n in range(400):
+        (corpus / f"doc{n:03}.txt").write_text(f"Story {n}\n" + paragraph * 400, encoding="utf-8")
+    out = tmp_path / "out-sigterm"
+    command = [sys.executable, "-m", "cleaner.cli", "run", str(corpus), "--out", str(out), "--stages", STAGES]
+    run = subprocess.Popen([*command, "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE)
+    for _ in range(600):  # until the workers have written something
+        if out.is_dir() and any(out.glob("doc*.txt")):
+            break
+        time.sleep(0.05)
+    assert run.poll() is None, "the run ended before it could be stopped: make the corpus larger"
+    run.send_signal(signal.SIGTERM)
+    assert run.wait(timeout=60) == 143
+    for _ in range(100):  # workers finish the document in hand, then end
+        if not _processes_naming(str(out)):
+            break
+        time.sleep(0.1)
+    assert _processes_naming(str(out)) == []
+    assert not (out / "report.json").exists()
