@@ -76,6 +76,16 @@ def free_port() -> int:
         return port
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on ``port`` of 127.0.0.1 (another LanguageTool, say)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 # -- running a server ----------------------------------------------------------------------
 
 
@@ -260,6 +270,10 @@ class LanguageToolServer:
 
 def serve_forever(port: int = 8081, lib_dir: Path | None = None, java_options: Sequence[str] = ()) -> int:
     """Keep one server up for many runs (``cleaner grammar-server``) until Ctrl-C; the exit status."""
+    if port_in_use(port):
+        # the health check would be answered by whatever listens there, and the server restarted for ever
+        print(f"cleaner grammar-server: port {port} on 127.0.0.1 is in use; choose another --port", file=sys.stderr)
+        return 1
     server = LanguageToolServer(lib_dir, port=port, java_options=java_options, max_restarts=sys.maxsize)
     try:
         server.start()

@@ -77,7 +77,10 @@ def dispatch(args: argparse.Namespace) -> int | None:
     if args.command not in COMMANDS:
         return None
     if not (args.out_dir / "report.json").is_file():
-        msg = f"{args.out_dir}/report.json not found: give the --out folder of a finished `cleaner run`"
+        msg = (
+            f"{args.out_dir}/report.json not found: give the --out folder of a finished `cleaner run` "
+            "(`make clean` writes out/; `make review OUT=folder` reviews another)"
+        )
         raise ConfigError(msg)
     if args.command == "review":
         from cleaner.review.server import serve

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,14 @@ from pydantic import ValidationError
 
 from cleaner import languagetool
 from cleaner.errors import ConfigError, DocumentError, FatalError
-from cleaner.languagetool import CheckFailed, CheckOptions, LTMatch, ServerUnavailable, check_installation
+from cleaner.languagetool import (
+    CheckFailed,
+    CheckOptions,
+    LTMatch,
+    ServerUnavailable,
+    check_installation,
+    serve_forever,
+)
 from cleaner.model import Document
 from cleaner.stages import grammar
 from cleaner.stages.grammar import GrammarConfig, GrammarStage, split_paragraphs
@@ -305,3 +313,12 @@ def test_a_category_without_a_kind_takes_one_from_its_issue_type(tmp_path: Path)
     other = LTMatch(18, 24, "SOME_RULE", "SOME_CATEGORY", "other", "Hm.", ())
     flags = make_stage(tmp_path, client=Answers([hint, other])).process(text, doc(text)).flags  # type: ignore[arg-type]
     assert [(f.kind, f.score) for f in flags] == [("style", 0.3), ("grammar", 0.7)]
+
+
+def test_grammar_server_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve_forever(port) == 1  # before any Java is started
+    assert f"port {port} on 127.0.0.1 is in use" in capsys.readouterr().err
