@@ -153,6 +153,7 @@ class LanguageToolClient:
         tool.picky = options.picky
         # The library has one fixed request timeout (300 s) as a class attribute; ours is configurable.
         tool._TIMEOUT = options.timeout  # type: ignore[assignment]
+        self.timeout = options.timeout
         self._tool = tool
 
     def check(self, text: str) -> list[LTMatch]:
@@ -162,6 +163,10 @@ class LanguageToolClient:
         try:
             matches = self._tool.check(text)
         except LanguageToolError as exc:
+            slow = isinstance(exc.__cause__, requests.exceptions.ReadTimeout)
+            if slow and is_healthy(self.url):  # the server is fine: this text is too much for it
+                msg = f"a paragraph of {len(text):,} characters took longer than {self.timeout:g} s to check (twice)"
+                raise CheckFailed(msg + "; raise grammar.request_timeout, or break the text into paragraphs") from exc
             if isinstance(exc.__cause__, OSError):  # requests' connection errors and timeouts
                 raise ServerUnavailable(str(exc)) from exc
             raise CheckFailed(str(exc)) from exc

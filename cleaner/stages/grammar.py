@@ -113,7 +113,12 @@ class GrammarConfig(StageConfig):
     java: str = Field(default="java", description="The Java 17+ executable.")
     java_options: tuple[str, ...] = Field(default=(), description="Extra JVM options, e.g. ['-Xmx1g'].")
     start_timeout: float = Field(default=300.0, gt=0, description="Seconds the server may take to start and warm up.")
-    request_timeout: float = Field(default=120.0, gt=0, description="Seconds one paragraph's check may take.")
+    request_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds one paragraph's check may take (language-tool-python asks twice, so a document may "
+        "wait twice as long). A check that takes longer fails its document only, while the server answers.",
+    )
     max_restarts: int = Field(default=1, ge=0, description="How often a server that died is restarted in one run.")
 
     language: str = Field(default="en-US", description="LanguageTool language code.")

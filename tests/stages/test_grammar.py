@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import pickle
 import re
 import socket
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -322,3 +326,35 @@ def test_grammar_server_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]
         port = taken.getsockname()[1]
         assert serve_forever(port) == 1  # before any Java is started
     assert f"port {port} on 127.0.0.1 is in use" in capsys.readouterr().err
+
+
+class _SlowChecks(http.server.BaseHTTPRequestHandler):
+    """A server that answers its health check at once and every check too late."""
+
+    def do_GET(self) -> None:
+        body = json.dumps([{"name": "English (US)", "code": "en", "longCode": "en-US"}]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        time.sleep(1.5)
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_check_too_slow_for_a_healthy_server_fails_that_text_only() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowChecks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = languagetool.LanguageToolClient(f"http://127.0.0.1:{server.server_port}", CheckOptions(timeout=0.3))
+        with pytest.raises(CheckFailed, match=r"took longer than 0\.3 s"):  # not ServerUnavailable: the run goes on
+            client.check("A long paragraph.")
+    finally:
+        server.shutdown()
+        server.server_close()
