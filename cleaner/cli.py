@@ -172,14 +172,19 @@ def _progress(quiet: bool) -> Iterator[Callable[[Outcome], None]]:
         bar = Progress(*columns, TextColumn("{task.fields[doc]}"), console=console, transient=True)
     task = bar.add_task("clean", total=None, doc="") if bar is not None else None
     started = time.monotonic()
+    last_error = None
 
     def advance(result: Outcome) -> None:
+        nonlocal last_error
         if bar is not None and task is not None:
             if not bar.live.is_started and time.monotonic() - started > PROGRESS_AFTER_SECONDS:
                 bar.start()
             bar.update(task, advance=1, doc=result.id)
         if result.failed:
-            console.print(f"[yellow]failed:[/yellow] {result.source}: {result.error}", highlight=False)
+            # a server gone for good fails every later document with the same long reason: say it once
+            reason = "the same reason as the one before" if result.error == last_error else result.error
+            console.print(f"[yellow]failed:[/yellow] {result.source}: {reason}", highlight=False)
+            last_error = result.error
 
     try:
         yield advance

@@ -90,6 +90,19 @@ def test_bad_document_fails_alone_with_its_reason(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "binary.txt").exists()
 
 
+def test_a_reason_repeated_by_the_next_failure_is_printed_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for name in ("a", "b", "c"):
+        (corpus / f"{name}.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = cleaner("run", corpus, "--out", tmp_path / "out", "--stages", STAGES)
+    printed = " ".join(result.stderr.decode().split())
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    reason = " ".join(report["documents"][0]["error"].split())
+    assert printed.count(reason) == 1
+    assert printed.count("the same reason as the one before") == 2
+
+
 def test_a_failed_document_leaves_no_output_of_an_earlier_run(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     corpus.mkdir()
