@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from cleaner import languagetool
@@ -100,6 +102,14 @@ def test_paragraphs_are_exact_slices_of_the_text() -> None:
     parts = list(split_paragraphs(text))
     assert [p for _, p in parts] == ["First one.\nstill first", "Second.", "Third"]
     assert all(text[start : start + len(p)] == p for start, p in parts)
+
+
+@given(st.text(alphabet="ab .\n", max_size=200), st.integers(min_value=1, max_value=30))
+def test_a_long_paragraph_goes_in_pieces_that_are_exact_slices(text: str, limit: int) -> None:
+    parts = list(split_paragraphs(text, limit))
+    assert all(text[start : start + len(p)] == p and len(p) <= limit for start, p in parts)
+    covered = {i for start, p in parts for i in range(start, start + len(p))}
+    assert all(i in covered for i, c in enumerate(text) if c not in " \n")  # no word is left unchecked
 
 
 def test_flags_point_into_the_document_across_paragraphs(tmp_path: Path) -> None:
