@@ -110,9 +110,14 @@ def _edit_rows(edits: list[Edit]) -> str:
     return f"<table class=edits>{head}{''.join(rows)}</table>" if rows else ""
 
 
+def _heading(result: DocumentResult) -> str:
+    """A document section's heading: its id (the page's anchor) and its source."""
+    return f'<h2 id="doc-{escape(result.id)}">{escape(result.id)}</h2><p class=source>{escape(result.source)}</p>'
+
+
 def render_document(result: DocumentResult, input_text: str) -> str:
     """One document's section of the page."""
-    title = f'<h2 id="doc-{escape(result.id)}">{escape(result.id)}</h2><p class=source>{escape(result.source)}</p>'
+    title = _heading(result)
     if result.failed:
         return f"<section class='doc failed'>{title}<p class=error>failed: {escape(result.error or '')}</p></section>\n"
     counts = (
@@ -136,7 +141,7 @@ def render_document(result: DocumentResult, input_text: str) -> str:
 
 def render_brief(result: DocumentResult) -> str:
     """One document's section by its counts only, for a page past its size limit."""
-    title = f'<h2 id="doc-{escape(result.id)}">{escape(result.id)}</h2><p class=source>{escape(result.source)}</p>'
+    title = _heading(result)
     state = f"failed: {result.error}" if result.failed else f"{len(result.edits)} changes, {len(result.flags)} flags"
     return f"<section class='doc brief'>{title}<p class=counts>{escape(state)}</p></section>\n"
 

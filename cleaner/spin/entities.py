@@ -131,15 +131,16 @@ def near_spellings(
     result: dict[str, Alternative] = {}
     for name in (n for n in doc if len(n) >= 4):
         own = support(name, doc, run, zipf)
+        key, limit = _key(name), min(max_distance, len(name) // 4)
+        own_zipf = zipf(key)
         best: Alternative | None = None
         for other in names:
             if other == name or other[0] != name[0] or _is_inflection(name, other):
                 continue
-            limit = min(max_distance, len(name) // 4)
-            distance = Levenshtein.distance(_key(name), _key(other), score_cutoff=limit)
-            if distance > limit or min(zipf(_key(name)), zipf(_key(other))) >= COMMON_ZIPF:
+            distance = Levenshtein.distance(key, _key(other), score_cutoff=limit)
+            if distance > limit or min(own_zipf, zipf(_key(other))) >= COMMON_ZIPF:
                 continue
-            if not doc[other] and zipf(_key(name)) >= CROSS_RUN_MAX_ZIPF:
+            if not doc[other] and own_zipf >= CROSS_RUN_MAX_ZIPF:
                 continue
             theirs = support(other, doc, run, zipf)
             if theirs > own and (best is None or theirs > best.better_support):

@@ -297,12 +297,11 @@ def normalize_spaces(line: str, keep_no_break: bool = True) -> list[Change]:
     changes = []
     trailing = _TRAILING_SPACE.search(line)
     stop = trailing.start() if trailing else len(line)
-    runs = list(_SPACE_RUN.finditer(line, 0, stop))
-    gaps = [len(m.group()) for m in runs if len(m.group()) > 1 and _between_words(line, m.start(), m.end())]
-    in_columns = len(gaps) >= 2 and max(gaps) >= _COLUMN_GAP and not _SENTENCE_END.search(line)
-    for match in runs:
-        run, start, end = match.group(), match.start(), match.end()
-        if len(run) > 1 and not in_columns and _between_words(line, start, end):
+    runs = [(m.group(), m.start(), m.end()) for m in _SPACE_RUN.finditer(line, 0, stop)]
+    gaps = [len(run) if len(run) > 1 and _between_words(line, start, end) else 0 for run, start, end in runs]
+    in_columns = sum(map(bool, gaps)) >= 2 and max(gaps) >= _COLUMN_GAP and not _SENTENCE_END.search(line)
+    for (run, start, end), gap in zip(runs, gaps, strict=True):
+        if gap and not in_columns:
             changes.append(Change(start, end, " ", "space_run", "several spaces between two words"))
         elif len(run) == 1 and run in _NO_BREAK and keep_no_break and start > 0:
             continue
