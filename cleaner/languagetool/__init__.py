@@ -23,6 +23,7 @@ from cleaner.languagetool.server import (
     check_installation,
     default_lib_dir,
     free_port,
+    recorded_failure,
     serve_forever,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "language_codes",
     "normalise_url",
     "python_end",
+    "recorded_failure",
     "serve_forever",
     "server_version",
     "wait_until_healthy",

@@ -9,6 +9,11 @@ stopped by :meth:`LanguageToolServer.stop`, at interpreter exit, and, on Linux, 
 kernel when the thread that started it goes away (so a killed ``cleaner`` leaves no
 server behind). If it dies while running, a watchdog thread restarts it on the same port,
 at most ``max_restarts`` times; clients that lost a request wait for it and retry.
+
+The server's log, and the reason it is gone for good once it is (for worker processes,
+which hold no handle on it), are kept in a temporary folder named after the process that
+started it. A folder whose process is gone (killed by SIGKILL, which leaves no chance to
+clean up) is removed by the next start.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ LIB_DIR_ENV = "CLEANER_LANGUAGETOOL_DIR"
 MAIN_CLASS = "org.languagetool.server.HTTPServer"
 HOW_TO_INSTALL = "install it with `make setup` (or `bash tools/languagetool/install.sh`)"
 HOW_TO_SKIP = "or run without the grammar stage, e.g. `cleaner run ... --stages encoding,boilerplate`"
+RUN_DIR_PREFIX = "languagetool-"
 
 
 # -- finding the installation ----------------------------------------------------------------
@@ -84,6 +90,46 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
+
+
+# -- a server's files ------------------------------------------------------------------------
+
+
+def _make_run_dir() -> Path:
+    """A new temporary folder for a server's files, named after this process."""
+    _remove_orphaned_run_dirs(Path(tempfile.gettempdir()))
+    return Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-"))
+
+
+def _remove_orphaned_run_dirs(folder: Path) -> None:
+    """Remove the run folders in ``folder`` whose process no longer runs."""
+    for run_dir in folder.glob(f"{RUN_DIR_PREFIX}*-*"):
+        pid = run_dir.name.removeprefix(RUN_DIR_PREFIX).split("-")[0]
+        if pid.isdigit() and run_dir.is_dir() and not _process_exists(int(pid)):
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def recorded_failure(path: Path | None) -> str | None:
+    """Why the server whose ``failure_path`` this is has gone for good; None while it has not.
+
+    Worker processes ask this: the watchdog that knows runs in the process that started the server.
+    """
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
 
 
 # -- running a server ----------------------------------------------------------------------
@@ -132,7 +178,7 @@ class LanguageToolServer:
         self.failure: str | None = None
         self.owner_pid = os.getpid()  # a forked worker holds a copy of this object, not the server
         self._process: subprocess.Popen[bytes] | None = None
-        self._log_path: Path | None = None
+        self._run_dir: Path | None = None  # the log and the failure file, made by start()
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # between stop() and a restart in the watchdog
         self._watchdog: threading.Thread | None = None
@@ -148,6 +194,11 @@ class LanguageToolServer:
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
+
+    @property
+    def failure_path(self) -> Path | None:
+        """The file that holds :attr:`failure` once there is one (read it with :func:`recorded_failure`)."""
+        return self._run_dir / "failure.txt" if self._run_dir is not None else None
 
     def start(self) -> LanguageToolServer:
         """Start the server, wait for its health check, warm it up; :class:`FatalError` if it will not come up."""
@@ -187,9 +238,9 @@ class LanguageToolServer:
         if self._watchdog is not None and self._watchdog is not threading.current_thread():
             self._watchdog.join(timeout=10)
         _LIVE.discard(self)
-        if self._log_path is not None:
-            self._log_path.unlink(missing_ok=True)
-            self._log_path = None
+        if self._run_dir is not None:
+            shutil.rmtree(self._run_dir, ignore_errors=True)
+            self._run_dir = None
 
     def alive(self) -> bool:
         """Whether the process is running (not whether it answers: see :func:`is_healthy`)."""
@@ -200,13 +251,15 @@ class LanguageToolServer:
         if self._process is not None:
             self._process.kill()
 
+    @property
+    def _log_path(self) -> Path | None:
+        return self._run_dir / "server.log" if self._run_dir is not None else None
+
     def _spawn(self, java: str) -> subprocess.Popen[bytes]:
-        if self._log_path is None:
-            handle, name = tempfile.mkstemp(prefix="languagetool-", suffix=".log")
-            os.close(handle)
-            self._log_path = Path(name)
+        if self._run_dir is None:
+            self._run_dir = _make_run_dir()
         command = [java, *self.java_options, "-cp", str(self.lib_dir / "*"), MAIN_CLASS, "--port", str(self.port)]
-        with self._log_path.open("ab") as out:
+        with (self._run_dir / "server.log").open("ab") as out:
             return subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -237,11 +290,10 @@ class LanguageToolServer:
             if self._stopping.is_set():
                 return
             if self.restarts >= self.max_restarts:
-                self.failure = (
+                self._give_up(
                     f"the LanguageTool server died (exit code {code}) after {self.restarts} restart(s), "
                     f"the most allowed (grammar.max_restarts){self._log_tail()}"
                 )
-                log.error("%s", self.failure)
                 return
             self.restarts += 1
             log.warning(
@@ -257,9 +309,19 @@ class LanguageToolServer:
                     self._process = self._spawn(java)
                 self._wait_ready(self._process)
             except (OSError, ServerUnavailable) as exc:
-                self.failure = f"the LanguageTool server died and did not restart: {exc}{self._log_tail()}"
-                log.error("%s", self.failure)
+                self._give_up(f"the LanguageTool server died and did not restart: {exc}{self._log_tail()}")
                 return
+
+    def _give_up(self, reason: str) -> None:
+        """Record why the server is gone for good, here and in :attr:`failure_path` for worker processes."""
+        self.failure = reason
+        log.error("%s", reason)
+        path = self.failure_path
+        if path is not None:
+            partial = path.with_suffix(".partial")
+            with contextlib.suppress(OSError):  # stop() may have removed the folder meanwhile
+                partial.write_text(reason, encoding="utf-8")
+                partial.replace(path)  # a reader never sees half of it
 
     def _log_tail(self, lines: int = 8) -> str:
         if self._log_path is None or not self._log_path.exists():

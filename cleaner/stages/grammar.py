@@ -39,6 +39,7 @@ from cleaner.languagetool import (
     ServerUnavailable,
     language_codes,
     normalise_url,
+    recorded_failure,
     server_version,
     wait_until_healthy,
 )
@@ -203,6 +204,7 @@ class GrammarStage(Stage):
         self._url: str | None = None
         self._version = ""
         self._managed = False
+        self._failure_path: Path | None = None  # where a server we started records that it is gone for good
         # Per process, never pickled (see __getstate__): made on first use in each process.
         self._server: LanguageToolServer | None = None  # only in the process that started it
         self._client: Checker | None = None
@@ -262,7 +264,7 @@ class GrammarStage(Stage):
             max_restarts=self.config.max_restarts,
         )
         server.start()
-        self._server = server
+        self._server, self._failure_path = server, server.failure_path
         self._url, self._version, self._managed = server.url, server.version, True
         self._check_language(server.url)
 
@@ -283,7 +285,7 @@ class GrammarStage(Stage):
         if self._cache is not None:
             self._cache.close()
         self._server = self._client = self._cache = None
-        self._url = None
+        self._url = self._failure_path = None
 
     def process(self, text: str, doc: Document) -> StageResult:
         if self._url is None:
@@ -358,8 +360,7 @@ class GrammarStage(Stage):
                 except ServerUnavailable as second:
                     self._down = f"{second} (again after the server came back)"
             else:
-                server = self._local_server()
-                self._down = server.failure if server and server.failure else f"{first} (did not come back)"
+                self._down = self._server_failure() or f"{first} (did not come back)"
             msg = f"LanguageTool server unavailable: {self._down}"
             raise DocumentError(msg) from None
         except CheckFailed as exc:
@@ -372,10 +373,12 @@ class GrammarStage(Stage):
         assert self._url is not None
         if not self._managed:
             return wait_until_healthy(self._url, EXTERNAL_SERVER_WAIT)
+        return wait_until_healthy(self._url, self.config.start_timeout, gave_up=self._server_failure)
+
+    def _server_failure(self) -> str | None:
+        """Why the server this stage started is gone for good, if it is; known in worker processes too."""
         server = self._local_server()
-        return wait_until_healthy(
-            self._url, self.config.start_timeout, gave_up=lambda: server.failure if server else None
-        )
+        return server.failure if server is not None else recorded_failure(self._failure_path)
 
     def _check_paragraphs(self, text: str, stats: Counter[str]) -> list[LTMatch]:
         matches: list[LTMatch] = []

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,6 +155,45 @@ def test_a_crashed_server_is_restarted_once_then_documents_fail(tmp_path: Path) 
     finally:
         stage.end_run()
     assert not is_healthy(server.url)
+
+
+def test_worker_processes_learn_that_the_server_is_gone_for_good(tmp_path: Path) -> None:
+    """A worker holds no handle on the server: it reads the watchdog's verdict from the run's
+    failure file, instead of waiting `start_timeout` for a server that will not come back."""
+    config = PipelineConfig(
+        stages=("grammar",), settings={"grammar": GrammarConfig(cache=False, max_restarts=0, start_timeout=120)}
+    )
+    docs = [doc(f"He he left on day {i}.", f"d{i}") for i in range(4)]
+    with Pipeline(config) as pipeline:
+        stage = pipeline.stages[0]
+        assert isinstance(stage, GrammarStage)
+        server = stage._server
+        assert server is not None and server.failure_path is not None
+        run_dir = server.failure_path.parent
+        server.kill_for_test()
+        while server.failure is None and server.alive():  # the watchdog gives up at once (no restarts allowed)
+            time.sleep(0.1)
+        results = list(pipeline.run(docs, jobs=2))
+    assert all(r.error is not None and "died (exit code" in r.error for r in results)
+    assert not run_dir.exists()  # the run's folder goes with the server
+
+
+def test_a_killed_runs_server_folder_is_removed_by_the_next_start(tmp_path: Path) -> None:
+    """SIGKILL leaves no chance to clean up: the next start removes folders whose process is gone."""
+    with subprocess.Popen(["sleep", "0"]) as gone:
+        gone.wait()
+    orphan = Path(tempfile.gettempdir()) / f"languagetool-{gone.pid}-test"
+    orphan.mkdir()
+    (orphan / "server.log").write_text("left by a killed run")
+    mine = Path(tempfile.mkdtemp(prefix=f"languagetool-{os.getpid()}-"))  # a live process's: kept
+    try:
+        with LanguageToolServer(start_timeout=120) as running:
+            assert running.failure_path is not None and running.failure_path.parent.is_dir()
+        assert not orphan.exists()
+        assert mine.is_dir()
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)
 
 
 def test_a_server_that_cannot_start_is_a_fatal_error_with_its_log(tmp_path: Path) -> None:
