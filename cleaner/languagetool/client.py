@@ -7,6 +7,8 @@ back in Python string offsets (LanguageTool counts UTF-16 code units).
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +16,12 @@ from typing import Any, Protocol
 
 import requests
 
+log = logging.getLogger(__name__)
+
 WARM_UP_TEXT = "This sentence warms up the the rules."
+# Seconds after which a first check still unanswered is reported as a wait (a warm server answers
+# it in well under a second, a cold one in a few), so that a stuck server is not waited on in silence.
+SLOW_FIRST_CHECK = 20.0
 
 
 class ServerUnavailable(Exception):
@@ -71,7 +78,15 @@ def language_codes(url: str, timeout: float = 10.0) -> set[str]:
 
 
 def server_version(url: str, timeout: float = 120.0, language: str = "en-US") -> str:
-    """The LanguageTool version of the server at ``url``, from a small check (which also warms its rules up)."""
+    """The LanguageTool version of the server at ``url``, from a small check (which also warms its rules up).
+
+    A wait longer than :data:`SLOW_FIRST_CHECK` is logged as a warning, with how long it may last.
+    """
+    waiting = f"the LanguageTool server at {url} answers its health check but not yet a check; "
+    waiting += f"waiting up to {timeout:.0f} s in all (grammar.start_timeout)"
+    note = threading.Timer(SLOW_FIRST_CHECK, log.warning, args=("%s", waiting))
+    note.daemon = True
+    note.start()
     try:
         response = requests.post(
             normalise_url(url) + "v2/check", data={"text": WARM_UP_TEXT, "language": language}, timeout=timeout
@@ -81,6 +96,8 @@ def server_version(url: str, timeout: float = 120.0, language: str = "en-US") ->
     except (requests.RequestException, ValueError, KeyError) as exc:
         msg = f"the LanguageTool server at {url} does not answer a check: {exc}"
         raise ServerUnavailable(msg) from exc
+    finally:
+        note.cancel()
     return version
 
 

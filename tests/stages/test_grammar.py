@@ -368,3 +368,21 @@ def test_a_check_too_slow_for_a_healthy_server_fails_that_text_only() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_server_slow_to_answer_its_first_check_is_reported_while_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`--grammar-server` at a server that answers its health check, not its checks: the user is
+    told what is being waited on and for how long, then gets a configuration error."""
+    monkeypatch.setattr(languagetool.client, "SLOW_FIRST_CHECK", 0.2)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowChecks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    config = GrammarConfig(server_url=f"http://127.0.0.1:{server.server_port}", start_timeout=1, cache=False)
+    try:
+        with pytest.raises(ConfigError, match="does not answer a check"):
+            GrammarStage(config).start_run()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "answers its health check but not yet a check; waiting up to 1 s in all" in caplog.text
