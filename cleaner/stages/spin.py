@@ -50,6 +50,7 @@ _ROOT = Path(__file__).resolve().parents[2]
 FITTED_WEIGHTS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
     # 1,166 suspects, 185 of them spun; 703 checked by the LM (each model: the same suspects).
     # Gemma's, refit with its second model in one run (2026-11-23, commit 3678548).
+    # Fitted before the LM cache fix (2d18e9b); a refit after it was not adopted (spin-lm.md).
     "gemma-3-270m": (
         {
             "intercept": -4.291,
