@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import traceback
 from collections import Counter, deque
@@ -25,6 +26,7 @@ from cleaner.config import PipelineConfig, load_config
 from cleaner.errors import DocumentError, FatalError
 from cleaner.inputs import InputFailure, Source, load, surrogate_problem
 from cleaner.model import Document, DocumentResult
+from cleaner.processes import die_with_parent
 from cleaner.registry import stage_class
 from cleaner.spin.lm import loaded_in_this_process
 from cleaner.stages.base import Stage
@@ -224,6 +226,7 @@ def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flig
         while pending:
             yield pending.popleft().result()
     except BrokenProcessPool as exc:
+        pending.clear()  # the pool fails them itself: cancelling them as well races with it
         msg = "a worker process stopped unexpectedly (killed, or out of memory?): try fewer --jobs"
         raise FatalError(msg) from exc
     finally:
@@ -248,8 +251,21 @@ _WORKER: Pipeline | None = None
 
 
 def _init_worker(pipeline: Pipeline) -> None:
+    """Set the worker's pipeline, in a session of its own.
+
+    Ctrl-C and ``timeout``'s SIGTERM go to the run's whole process group. A worker hit
+    mid-document would leave a half-written temporary file, and a pool whose worker dies
+    while handing back a result can hang its shutdown. Out of the group, workers hear only
+    the main process, which cancels the documents not started and waits for those in hand.
+    A main process killed outright takes its workers with it (``die_with_parent``).
+    """
     global _WORKER  # one pipeline per worker process, set once by the pool
     _WORKER = pipeline
+    parent = os.getppid()
+    os.setsid()
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent:  # the main process died before the line above
+        os._exit(1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would inherit the parent's handler
 
 

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import logging
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +35,7 @@ from types import TracebackType
 
 from cleaner.errors import ConfigError, FatalError
 from cleaner.languagetool.client import ServerUnavailable, server_version, wait_until_healthy
+from cleaner.processes import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +132,6 @@ def recorded_failure(path: Path | None) -> str | None:
 
 
 # -- running a server ----------------------------------------------------------------------
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Ask Linux to send SIGTERM to the server when the thread that started it ends."""
-    with contextlib.suppress(OSError, AttributeError):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 _LIVE: set[LanguageToolServer] = set()
@@ -268,7 +260,7 @@ class LanguageToolServer:
                 # Its own session: Ctrl-C reaches cleaner, which stops the server in order, and not
                 # the server directly (which the watchdog would take for a crash and restart).
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent,  # runs in the child between fork and exec
             )
 
     def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
