@@ -15,7 +15,6 @@ up in order.
 
 from __future__ import annotations
 
-import difflib
 import json
 import shutil
 import tempfile
@@ -26,41 +25,13 @@ from typing import BinaryIO, TextIO
 from cleaner.errors import FatalError
 from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
+from cleaner.report.diff import unified_diff
 from cleaner.report.files import atomic_writer, write_atomic
 from cleaner.report.html import render_brief, render_document, render_page
 
 # report.html shows documents in full up to this size; past it, by their counts only. A browser
 # struggles with a page of hundreds of megabytes (a corpus's page is several times its size).
 HTML_LIMIT_MB = 50.0
-
-
-def unified_diff(doc_id: str, before: str, after: str) -> str:
-    """A unified diff of the input against the cleaned text, line by line.
-
-    Lines end at ``\\n`` only, as for ``patch`` (a lone ``\\r`` or U+2028 stays inside its
-    line); the header names the document by its file name (:func:`output_name`), so an id
-    cannot break the header.
-
-    >>> print(unified_diff("d", "a\\nb\\n", "a\\n"), end="")
-    --- d/input
-    +++ d/cleaned
-    @@ -1,2 +1 @@
-     a
-    -b
-    """
-    name = output_name(doc_id)
-    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"{name}/input", tofile=f"{name}/cleaned")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
-
-
-def _lines(text: str) -> list[str]:
-    """``text`` cut after each ``\\n``.
-
-    >>> _lines("a\\rb\\u2028c\\nd")
-    ['a\\rb\\u2028c\\n', 'd']
-    """
-    parts = text.split("\n")
-    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 @dataclass(frozen=True)
@@ -110,7 +81,7 @@ class DocumentWriter:
             else:
                 # Not flushed to disk one by one (too slow for a corpus); each file is still
                 # renamed into place whole, and report.json, written last, is flushed.
-                diff = unified_diff(result.id, input_text, result.text)
+                diff = unified_diff(result.id, input_text, result.text, result.edits)
                 write_atomic(self.out_dir / f"{name}.txt", result.text, durable=False)
                 write_atomic(self.out_dir / f"{name}.diff", diff, durable=False)
         except OSError as exc:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cleaner.report.writer import unified_diff
+from cleaner.model import Edit
+from cleaner.report.diff import unified_diff
 
 _HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
@@ -14,6 +17,8 @@ _HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 def patched(before: str, diff: str) -> str:
     """``before`` with ``diff`` applied as `patch` reads it: lines end at newline only, and each
     hunk must hold exactly the lines its header counts."""
+    if not diff:  # no change
+        return before
     rows = diff.split("\n")
     assert rows[0].startswith("--- ") and rows[1].startswith("+++ ") and rows[-1] == ""
     hunks: list[tuple[int, int, list[tuple[str, str]]]] = []
@@ -65,3 +70,54 @@ def test_an_id_cannot_break_the_diff_header() -> None:
     diff = unified_diff("a\n+++ b/etc/passwd\n@@ -1 +1 @@", "x\n", "y\n")
     assert diff.split("\n")[:2] == ["--- a_b_etc_passwd_-1_1_/input", "+++ a_b_etc_passwd_-1_1_/cleaned"]
     assert patched("x\n", diff) == "y\n"
+
+
+@st.composite
+def edited_texts(draw: st.DrawFn) -> tuple[str, str, list[Edit]]:
+    """A text of short repeating lines, and non-overlapping edits of it (whole lines, parts, newlines)."""
+    before = draw(st.text(alphabet="ab \n", max_size=60))
+    points = sorted(draw(st.lists(st.integers(0, len(before)), max_size=8)))
+    edits, after, at = [], [], 0
+    for start, end in zip(points[::2], points[1::2], strict=False):
+        if start < at:
+            continue
+        replacement = draw(st.text(alphabet="ab\n", max_size=4))
+        edit = Edit(
+            stage="s",
+            rule="r",
+            source_start=start,
+            source_end=end,
+            before=before[start:end],
+            after=replacement,
+            reason="",
+        )
+        edits.append(edit)
+        after += [before[at:start], replacement]
+        at = end
+    return before, "".join([*after, before[at:]]), edits
+
+
+@given(edited_texts())
+def test_the_diff_built_from_the_edits_turns_the_input_into_the_cleaned_text(
+    case: tuple[str, str, list[Edit]],
+) -> None:
+    before, after, edits = case
+    assert patched(before, unified_diff("doc", before, after, edits)) == after
+    assert patched(before, unified_diff("doc", before, after)) == after  # from the texts alone
+
+
+def test_a_removed_line_is_shown_as_one_removed_line() -> None:
+    before = "".join(f"line {n}\n" for n in range(20))
+    start = before.index("line 10\n")
+    edit = Edit(stage="s", rule="r", source_start=start, source_end=start + 8, before="line 10\n", after="", reason="")
+    diff = unified_diff("doc", before, before.replace("line 10\n", ""), [edit])
+    assert diff.splitlines()[2:] == [
+        "@@ -8,7 +8,6 @@",
+        " line 7",
+        " line 8",
+        " line 9",
+        "-line 10",
+        " line 11",
+        " line 12",
+        " line 13",
+    ]
