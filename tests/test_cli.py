@@ -329,11 +329,14 @@ def _gone(out: Path) -> bool:
 
 
 def test_sigterm_stops_the_workers_too(tmp_path: Path) -> None:
+    out = tmp_path / "out-sigterm"
+    out.mkdir()
+    (out / "report.json").write_text('{"documents": []}', encoding="utf-8")  # an earlier run's, into the same folder
     run, out = _start_a_long_run(tmp_path, "out-sigterm")
     run.send_signal(signal.SIGTERM)
     assert run.wait(timeout=60) == 143
     assert _gone(out), "workers left running"  # they finish the document in hand, then end
-    assert not (out / "report.json").exists()
+    assert not (out / "report.json").exists(), "an earlier run's report would pass for this run's"
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])

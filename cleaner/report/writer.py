@@ -107,6 +107,10 @@ class RunWriter:
         self.brief = 0  # documents shown by their counts only
         self.names: set[str] = set()  # the output file names (stems) of this run's documents
         out_dir.mkdir(parents=True, exist_ok=True)
+        # An earlier run's reports would describe texts this run overwrites: were the run cut
+        # short, `review` and `apply` would read them as this folder's. They go at once.
+        for report in ("report.json", "report.html"):
+            (out_dir / report).unlink(missing_ok=True)
         self._json = self._spool()
         self._html = self._spool()
         self._json.write(b'{"documents": [')
