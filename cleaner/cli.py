@@ -8,6 +8,7 @@ terminated (SIGTERM).
 from __future__ import annotations
 
 import argparse
+import math
 import signal
 import sys
 import threading
@@ -114,12 +115,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         msg = "--jobs must be at least 1"
         raise ConfigError(msg)
-    if not args.html_limit >= 0:  # also refuses nan
+    if not 0 <= args.html_limit < math.inf:  # also refuses nan
         msg = "--html-limit must be 0 (no limit) or a size in megabytes"
         raise ConfigError(msg)
     inputs = check_inputs(args.inputs)
     _check_out_dir(args.out, inputs)
     stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
+    if stages == []:  # an empty $STAGES in a script would copy every text through unchanged
+        msg = f"--stages names no stage: give one or more of {','.join(stage_names())}, or leave it out"
+        raise ConfigError(msg)
     overrides: dict[str, Any] = {}
     if args.grammar_server:
         overrides["grammar"] = {"server_url": args.grammar_server}
@@ -145,6 +149,10 @@ def _run(args: argparse.Namespace) -> int:
         except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
             writer.discard()
             raise
+    if not summary.documents:  # a warning, even with --quiet: the run had nothing to do
+        console.print(
+            "note: no documents in the inputs (a folder is searched for .txt and .jsonl files)", highlight=False
+        )
     if not args.quiet:
         _print_summary(summary, args.out)
         if writer.brief:

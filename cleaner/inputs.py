@@ -61,6 +61,9 @@ def check_inputs(inputs: Sequence[str]) -> list[str]:
     if missing:
         msg = f"no such file or folder: {', '.join(missing)}"
         raise ConfigError(msg)
+    if list(inputs).count(STDIN) > 1:
+        msg = f"standard input ({STDIN}) can be read once only: give it once"
+        raise ConfigError(msg)
     return list(inputs)
 
 
@@ -214,6 +217,16 @@ _WIDE_BOMS = (
 )
 
 
+def _usable_id(value: object) -> bool:
+    """Whether a JSONL ``id`` can name a document: a string or number, not empty. The id is the
+    key a user joins the outputs on; ``null`` would become the id "None".
+
+    >>> [_usable_id(v) for v in ("a", 7, "", None, True, [1])]
+    [True, True, False, False, False, False]
+    """
+    return isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip() != ""
+
+
 def _record(path: Path, number: int, line: str) -> Document | InputFailure:
     """The document of line ``number`` of a JSONL file, or why it is not one."""
     source = f"{path}:{number}"
@@ -221,8 +234,8 @@ def _record(path: Path, number: int, line: str) -> Document | InputFailure:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return InputFailure(id=f"{path.stem}:{number}", source=source, reason=f"not valid JSON: {exc.msg}")
-    if not isinstance(record, dict) or not isinstance(record.get("text"), str) or "id" not in record:
-        reason = 'each JSONL line needs an object with "id" and a string "text"'
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not _usable_id(record.get("id")):
+        reason = 'each JSONL line needs an object with an "id" (a string or number, not empty) and a string "text"'
         return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
     for field, value in record.items():  # JSON's \uD800 escapes can spell what no UTF-8 file can hold
         problem = next(filter(None, map(surrogate_problem, [field, *_strings(value)])), None)

@@ -210,6 +210,10 @@ def test_jobs_count_lines_repeated_across_the_whole_run(tmp_path: Path) -> None:
         (["run", "seeds", "--out", "x", "--jobs", "0"], "--jobs"),
         (["run", "seeds", "--out", "x", "--html-limit", "-1"], "--html-limit"),
         (["run", "seeds", "--out", "x", "--html-limit", "nan"], "--html-limit"),
+        (["run", "seeds", "--out", "x", "--html-limit", "inf"], "--html-limit"),
+        (["run", "seeds", "--out", "x", "--stages", ""], "--stages names no stage"),
+        (["run", "seeds", "--out", "x", "--stages", ","], "--stages names no stage"),
+        (["run", "-", "-", "--out", "x"], "can be read once only"),
     ],
 )
 def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> None:
@@ -368,3 +372,12 @@ def test_workers_end_with_a_main_process_killed_outright(tmp_path: Path) -> None
     run.kill()
     run.wait(timeout=60)
     assert _gone(out), "workers outlived the main process"
+
+
+def test_inputs_with_no_document_say_so(tmp_path: Path) -> None:
+    """A folder with no .txt or .jsonl file: the run has nothing to do, and a script should hear it."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.md").write_text("Not a text file the run reads.\n", encoding="utf-8")
+    result = cleaner("run", tmp_path / "in", "--out", tmp_path / "out", "--stages", STAGES, "--quiet")
+    assert result.returncode == 0
+    assert "no documents in the inputs" in " ".join(result.stderr.decode().split())

@@ -103,3 +103,13 @@ def test_jsonl_is_read_as_the_records_are_taken(tmp_path: Path) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"id": "b", "text": "two"}) + "\n")
     assert [first.id] + [d.id for d in documents] == ["a", "b"]
+
+
+def test_a_jsonl_id_that_names_nothing_fails_its_line(tmp_path: Path) -> None:
+    """null became the id "None" and "" the name "document": the ids are the user's join key."""
+    records = [{"id": None, "text": "a"}, {"id": "", "text": "b"}, {"id": " ", "text": "c"}, {"id": 7, "text": "d"}]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    docs = list(iter_documents([str(tmp_path / "docs.jsonl")]))
+    assert [isinstance(d, InputFailure) for d in docs] == [True, True, True, False]
+    assert all('an "id" (a string or number, not empty)' in d.reason for d in docs if isinstance(d, InputFailure))
+    assert docs[3].id == "7"
