@@ -142,7 +142,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             with _progress(args.quiet) as advance:
                 sources = iter_sources(inputs, stdin_data)
-                for written in pipeline.map(sources, DocumentWriter(args.out), jobs=args.jobs):
+                for written in pipeline.map(sources, DocumentWriter(args.out, args.html_limit), jobs=args.jobs):
                     writer.add_written(written)
                     advance(written.outcome)
             summary = writer.close()

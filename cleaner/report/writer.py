@@ -70,6 +70,7 @@ class DocumentWriter:
     """
 
     out_dir: Path
+    html_limit_mb: float = HTML_LIMIT_MB  # the RunWriter's: a document larger than it is not rendered in full
 
     def __call__(self, doc: Document | InputFailure, result: DocumentResult) -> WrittenDocument:
         input_text = doc.text if isinstance(doc, Document) else ""
@@ -87,7 +88,10 @@ class DocumentWriter:
         except OSError as exc:
             raise _cannot_write(self.out_dir, exc) from None
         outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
-        html = render_document(result, input_text).encode("utf-8")
+        # The section shows every line of the input, so a longer input cannot fit the page: rendering
+        # it would cost several times the document's size in memory for nothing.
+        too_long = self.html_limit_mb > 0 and len(input_text) > self.html_limit_mb * 2**20
+        html = b"" if too_long else render_document(result, input_text).encode("utf-8")
         brief = render_brief(result).encode("utf-8")
         return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html, brief)
 
@@ -121,7 +125,7 @@ class RunWriter:
     def add(self, result: DocumentResult, input_text: str) -> None:
         """Write one result's cleaned text and diff (unless it failed) and record it."""
         doc = Document(id=result.id, source=result.source, text=input_text)
-        self.add_written(DocumentWriter(self.out_dir)(doc, result))
+        self.add_written(DocumentWriter(self.out_dir, self.html_limit_mb)(doc, result))
 
     def add_written(self, written: WrittenDocument) -> None:
         """Record one document that a :class:`DocumentWriter` wrote, in run order."""
@@ -138,7 +142,7 @@ class RunWriter:
         """The document's full section while the page has room for it; from the first that does not fit, brief."""
         if self._html_room is None:
             return written.html
-        if not self.brief and len(written.html) <= self._html_room:
+        if not self.brief and written.html and len(written.html) <= self._html_room:
             self._html_room -= len(written.html)
             return written.html
         self.brief += 1

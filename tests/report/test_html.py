@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from cleaner.model import DocumentResult, Edit, Flag
+from cleaner.report import writer as writer_module
 from cleaner.report.html import render_document, render_text
 from cleaner.report.writer import RunWriter
 
@@ -47,3 +50,21 @@ def test_a_page_past_its_limit_shows_the_rest_by_their_counts(tmp_path: Path) ->
     unlimited, writer = _written_run(tmp_path / "unlimited", texts, limit_mb=0)
     assert writer.brief == 0
     assert all(f"document {i}" in unlimited for i in range(5))
+
+
+def test_a_document_longer_than_the_limit_is_not_rendered_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its section holds every input line, so it cannot fit: rendering it cost several times a
+    large document's size in memory, to be thrown away."""
+    rendered: list[str] = []
+
+    def render(result: DocumentResult, input_text: str) -> str:
+        rendered.append(result.id)
+        return "<section class=doc></section>"
+
+    monkeypatch.setattr(writer_module, "render_document", render)
+    page, writer = _written_run(tmp_path / "out", ["w" * 600_000, "short"], limit_mb=0.5)
+    assert rendered == ["d1"]  # the long one is not rendered; the page is brief from there on
+    assert writer.brief == 2
+    assert page.count("<section class='doc brief'>") == 2
