@@ -118,11 +118,11 @@ def _line_opcodes(old: list[str], new: list[str], spans: list[Span]) -> list[Opc
         there = bisect_right(new_starts, old_starts[line] + shift) - 1
         if there < len(new) and new[there] == text and new_starts[there] == old_starts[line] + shift:
             anchors.append((line, there))
+    # Both halves of the anchors rise: between two untouched lines the cleaned text holds at
+    # least the first of them, so its position moves on.
     opcodes: list[Opcode] = []
     i, j = 0, 0
     for anchor_i, anchor_j in [*anchors, (len(old), len(new))]:
-        if anchor_i < i or anchor_j < j:  # out of order: cannot happen for edits that turn old into new
-            continue
         opcodes += _block(old, new, i, anchor_i, j, anchor_j)
         if anchor_i < len(old):
             opcodes.append(("equal", anchor_i, anchor_i + 1, anchor_j, anchor_j + 1))
