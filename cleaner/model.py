@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic.dataclasses import dataclass
 
 EvidenceValue = float | int | str | bool | None
 
@@ -32,10 +33,13 @@ class Document(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict, description="Input metadata.")
 
 
-class Edit(BaseModel):
+# A slotted dataclass, validated like the models here (the docstring is the schema's
+# description): a huge page can bring hundreds of thousands of edits, and as a model each
+# took about 1 KB (its field dict and set of set fields) against about 100 bytes, and was
+# 2.5 times slower to build. Copy one with ``dataclasses.replace``.
+@dataclass(frozen=True, slots=True)
+class Edit:
     """One change to the text, replayable in both directions."""
-
-    model_config = ConfigDict(frozen=True)
 
     stage: str = Field(description="Stage that made the change, e.g. `encoding`.")
     rule: str = Field(description="Rule or fix inside the stage, e.g. `ftfy:unescape_html`.")
@@ -54,6 +58,9 @@ class Edit(BaseModel):
             msg = "edit `before` must be exactly the input text of its span"
             raise ValueError(msg)
         return self
+
+
+EDIT = TypeAdapter(Edit)  # an Edit to and from JSON: ``EDIT.dump_json(edit)``
 
 
 class Flag(BaseModel):

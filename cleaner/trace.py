@@ -26,7 +26,7 @@ from pydantic import TypeAdapter
 from cleaner.model import Edit, Flag
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """A stage's replacement of ``text[start:end]`` by ``after`` in the text it was given."""
 
@@ -259,7 +259,8 @@ def apply_edits(source: str, edits: Sequence[Edit]) -> str:
     >>> e = Edit(stage="s", rule="r", source_start=0, source_end=1, before="a", after="A", reason="")
     >>> apply_edits("abc", [e])
     'Abc'
-    >>> apply_edits("abc", [e, e.model_copy(update={"source_end": 2, "before": "ab"})])
+    >>> from dataclasses import replace
+    >>> apply_edits("abc", [e, replace(e, source_end=2, before="ab")])
     Traceback (most recent call last):
     ...
     ValueError: edit s:r at 0-2 overlaps the edit before it (0-1): edits must not overlap

@@ -139,6 +139,26 @@ def render_document(result: DocumentResult, input_text: str) -> str:
     return "".join(parts)
 
 
+def section_floor(result: DocumentResult, input_text: str) -> int:
+    """A lower bound on the size in bytes of :func:`render_document`'s section, cheap to count.
+
+    Every character of the input is in the text once (kept, or struck through); an edit's
+    ``before`` and ``after`` are in the table of changes, its ``after`` also in the text, and
+    its reason in a mark's title and in the table. Escaping never shortens, and a character
+    takes at least one byte. A writer can see from it that a section cannot fit a page's
+    limit without rendering it (several times its size in memory).
+
+    >>> from cleaner.model import Edit
+    >>> e = Edit(stage="s", rule="r", source_start=0, source_end=3, before="<b>", after="", reason="x")
+    >>> result = DocumentResult(id="d", source="-", text="ok", edits=[e])
+    >>> section_floor(result, "<b>ok"), len(render_document(result, "<b>ok").encode())
+    (10, 455)
+    """
+    if result.failed:
+        return 0
+    return len(input_text) + sum(len(e.before) + 2 * len(e.after) + 2 * len(e.reason) for e in result.edits)
+
+
 def render_brief(result: DocumentResult) -> str:
     """One document's section by its counts only, for a page past its size limit."""
     title = _heading(result)

@@ -27,7 +27,7 @@ from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
 from cleaner.report.diff import unified_diff
 from cleaner.report.files import atomic_writer, write_atomic
-from cleaner.report.html import render_brief, render_document, render_page
+from cleaner.report.html import render_brief, render_document, render_page, section_floor
 
 # report.html shows documents in full up to this size; past it, by their counts only. A browser
 # struggles with a page of hundreds of megabytes (a corpus's page is several times its size).
@@ -88,9 +88,8 @@ class DocumentWriter:
         except OSError as exc:
             raise _cannot_write(self.out_dir, exc) from None
         outcome = Outcome(result.id, result.source, result.error, bool(result.edits), result.stats)
-        # The section shows every line of the input, so a longer input cannot fit the page: rendering
-        # it would cost several times the document's size in memory for nothing.
-        too_long = self.html_limit_mb > 0 and len(input_text) > self.html_limit_mb * 2**20
+        # Rendering a section costs several times its size in memory: not for one that cannot fit the page.
+        too_long = self.html_limit_mb > 0 and section_floor(result, input_text) > self.html_limit_mb * 2**20
         html = b"" if too_long else render_document(result, input_text).encode("utf-8")
         brief = render_brief(result).encode("utf-8")
         return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html, brief)

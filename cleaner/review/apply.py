@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -92,13 +92,12 @@ def _decide_edit(edit: Edit, decision: Decision | None, config: ApplyConfig, cou
         counts["changes_corrected"] += 1
         if decision.text == edit.before:
             return None
-        return edit.model_copy(
-            update={
-                "stage": REVIEW_STAGE,
-                "rule": f"custom:{edit.stage}:{edit.rule}",
-                "after": decision.text,
-                "reason": f"reviewer's correction of: {edit.reason}",
-            }
+        return replace(
+            edit,
+            stage=REVIEW_STAGE,
+            rule=f"custom:{edit.stage}:{edit.rule}",
+            after=decision.text,
+            reason=f"reviewer's correction of: {edit.reason}",
         )
     if verdict is None:
         counts["changes_undecided"] += 1

@@ -31,7 +31,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cleaner.errors import ConfigError
-from cleaner.model import DocumentResult, Edit, Flag
+from cleaner.model import EDIT, DocumentResult, Edit, Flag
 from cleaner.report.files import atomic_writer
 
 REVIEW_FILE = "review.json"
@@ -102,8 +102,11 @@ def item_check(item: Edit | Flag | str) -> str:
     >>> item_check("Share this")
     '040c04d8782d'
     """
-    data = item if isinstance(item, str) else item.model_dump_json()
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+    if isinstance(item, str):
+        data = item.encode("utf-8")
+    else:
+        data = EDIT.dump_json(item) if isinstance(item, Edit) else item.model_dump_json().encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def drop_span(item_id: str) -> tuple[int, int] | None:

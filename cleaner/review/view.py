@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from cleaner.model import DocumentResult, Report
@@ -86,7 +86,7 @@ def document_view(
     valid = valid_decisions(result, decisions)
     spans = {i: (start, end) for i, start, end in cleaned_spans(result.edits)}
     edits = [
-        {"item": f"e{i}", "check": item_check(e), "start": spans[i][0], "end": spans[i][1], **e.model_dump()}
+        {"item": f"e{i}", "check": item_check(e), "start": spans[i][0], "end": spans[i][1], **asdict(e)}
         for i, e in enumerate(result.edits)
     ]
     flags = [{"item": f"f{i}", "check": item_check(f), **f.model_dump()} for i, f in enumerate(result.flags)]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.model import DocumentResult, Edit, Flag
 from cleaner.report import writer as writer_module
-from cleaner.report.html import render_document, render_text
+from cleaner.report.html import render_document, render_text, section_floor
 from cleaner.report.writer import RunWriter
+from cleaner.trace import Trace
+from tests.test_trace import changes_for
 
 
 def test_script_in_a_document_is_escaped() -> None:
@@ -68,3 +73,52 @@ def test_a_document_longer_than_the_limit_is_not_rendered_in_full(
     assert rendered == ["d1"]  # the long one is not rendered; the page is brief from there on
     assert writer.brief == 2
     assert page.count("<section class='doc brief'>") == 2
+
+
+def test_a_document_whose_changes_cannot_fit_is_not_rendered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shorter than the limit, but its struck-through lines and the table of changes are not."""
+    rendered: list[str] = []
+
+    def render(result: DocumentResult, input_text: str) -> str:
+        rendered.append(result.id)
+        return "<section class=doc></section>"
+
+    monkeypatch.setattr(writer_module, "render_document", render)
+    text = "furniture line\n" * 20_000  # 0.3 MB, every line removed
+    reason = "a rule that explains itself at some length, as the classifier's reasons do"
+    edits = [
+        Edit(
+            stage="b",
+            rule="r",
+            source_start=i * 15,
+            source_end=i * 15 + 15,
+            before="furniture line\n",
+            after="",
+            reason=reason,
+        )
+        for i in range(20_000)
+    ]
+    writer = RunWriter(tmp_path / "out", ["b"], html_limit_mb=2)
+    writer.add(DocumentResult(id="d0", source="-", text="", edits=edits), text)
+    writer.add(DocumentResult(id="d1", source="-", text="short"), "short")
+    writer.close()
+    assert rendered == ["d1"]
+
+
+@st.composite
+def results(draw: st.DrawFn) -> tuple[str, DocumentResult]:
+    """An input of up to a few thousand characters, changed by two stages, the edits with long
+    reasons: so that the text, the edits and the reasons all outweigh the section's fixed markup."""
+    source = draw(st.text(alphabet="ab \n", min_size=300, max_size=3000))  # one byte a character: a tight test
+    trace = Trace(source)
+    for stage in ("one", "two"):
+        trace.apply(stage, draw(changes_for(trace.text)))
+    edits = [replace(e, reason=draw(st.text(alphabet="ab ", min_size=20, max_size=300))) for e in trace.edits]
+    return source, DocumentResult(id="d", source="-", text=trace.text, edits=edits)
+
+
+@settings(max_examples=300)
+@given(results())
+def test_a_section_is_never_smaller_than_its_floor(run: tuple[str, DocumentResult]) -> None:
+    source, result = run
+    assert section_floor(result, source) <= len(render_document(result, source).encode("utf-8"))
