@@ -5,30 +5,101 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from cleaner.model import DocumentResult, Report
+from cleaner.model import DocumentResult, Edit, Report
 from cleaner.review.apply import ApplyConfig, apply_document, cleaned_spans
 from cleaner.review.decisions import Decision, document_keys, drop_span, item_check, valid_decisions
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+# Regions up to this many (words before x words after) are compared word by word for the
+# smallest diff; a larger one is shown as its words deleted and the new ones inserted.
+REFINE_LIMIT = 250_000
+
+Op = tuple[str, str]
 
 
-def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+def word_diff(before: str, after: str, edits: Sequence[Edit] | None = None) -> list[Op]:
     """The two texts as runs of ``equal``, ``delete`` and ``insert`` words (spaces count as words).
+
+    ``edits`` (which turn ``before`` into ``after``) say where the texts differ: only the words
+    around each edit are compared, so the time grows with the length of the text, not with its
+    square (a whole-text comparison took minutes on a page with thousands of changes, for every
+    decision the reviewer made).
 
     >>> word_diff("the big dog", "the small dog")
     [('equal', 'the '), ('delete', 'big'), ('insert', 'small'), ('equal', ' dog')]
+    >>> e = Edit(stage="s", rule="r", source_start=6, source_end=7, before="i", after="a", reason="")
+    >>> word_diff("the big dog", "the bag dog", [e])
+    [('equal', 'the '), ('delete', 'big'), ('insert', 'bag'), ('equal', ' dog')]
     """
+    if edits is None:
+        return _compare(before, after)
+    ops: list[Op] = []
+    done, delta = 0, 0  # how far `before` is shown; len(after) - len(before) up to there
+    for start, end, growth in _regions(before, edits):
+        ops.append(("equal", before[done:start]))
+        ops += _compare(before[start:end], after[start + delta : end + delta + growth])
+        done, delta = end, delta + growth
+    ops.append(("equal", before[done:]))
+    return _joined(ops)
+
+
+def _compare(before: str, after: str) -> list[Op]:
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
-    ops: list[tuple[str, str]] = []
+    if len(a) * len(b) > REFINE_LIMIT:
+        return [("delete", before), ("insert", after)]
+    ops: list[Op] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("equal", "delete", "replace"):
             ops.append(("equal" if tag == "equal" else "delete", "".join(a[i1:i2])))
         if tag in ("insert", "replace"):
             ops.append(("insert", "".join(b[j1:j2])))
     return ops
+
+
+def _regions(text: str, edits: Sequence[Edit]) -> Iterator[tuple[int, int, int]]:
+    """``(start, end, growth)``: the edits' spans in ``text`` widened to whole words, those that
+    meet taken together, with how much longer the edits there make the text."""
+    region: list[int] | None = None
+    for edit in sorted(edits, key=lambda e: (e.source_start, e.source_end)):
+        start, end = edit.source_start, edit.source_end
+        while 0 < start < len(text) and _same_token(text[start - 1], text[start]):
+            start -= 1
+        while 0 < end < len(text) and _same_token(text[end - 1], text[end]):
+            end += 1
+        growth = len(edit.after) - len(edit.before)
+        if region is not None and start <= region[1]:
+            region[1], region[2] = end, region[2] + growth  # edits do not overlap: ends only grow
+            continue
+        if region is not None:
+            yield region[0], region[1], region[2]
+        region = [start, end, growth]
+    if region is not None:
+        yield region[0], region[1], region[2]
+
+
+def _same_token(left: str, right: str) -> bool:
+    """Whether two neighbouring characters can belong to one token (a word, or a run of spaces)."""
+    return (left.isspace() and right.isspace()) or (_WORD.match(left) is not None and _WORD.match(right) is not None)
+
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _joined(ops: list[Op]) -> list[Op]:
+    """``ops`` without empty runs, neighbours of one kind joined."""
+    out: list[Op] = []
+    for tag, text in ops:
+        if not text:
+            continue
+        if out and out[-1][0] == tag:
+            out[-1] = (tag, out[-1][1] + text)
+        else:
+            out.append((tag, text))
+    return out
 
 
 @dataclass(frozen=True)
@@ -105,7 +176,7 @@ def document_view(
         "decisions": {k: d.model_dump(exclude_none=True) for k, d in valid.items()},
         "pending": pending(result, decisions),
         "final": applied.result.text,
-        "diff": word_diff(applied.source, applied.result.text),
+        "diff": word_diff(applied.source, applied.result.text, applied.result.edits),
         "conflicts": list(applied.conflicts),
     }
 
