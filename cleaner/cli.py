@@ -22,13 +22,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cleaner.errors import ConfigError, FatalError
+from cleaner.errors import CleanerError, ConfigError, FatalError
 from cleaner.inputs import STDIN, check_inputs, iter_sources
 from cleaner.model import Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
 from cleaner.report.writer import HTML_LIMIT_MB, DocumentWriter, Outcome, RunWriter
+from cleaner.review.apply import stale_in
 from cleaner.review.commands import add_commands, dispatch
+from cleaner.review.decisions import stale_note
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
 PROGRESS_AFTER_SECONDS = 2.0  # short runs finish before a bar would be any use
@@ -168,7 +170,18 @@ def _run(args: argparse.Namespace) -> int:
                 f"(e.g. {earlier[0]}), left from an earlier run; report.json lists this run's only",
                 highlight=False,
             )
+        _note_stale_decisions(args.out)
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def _note_stale_decisions(out: Path) -> None:
+    """Say how many of a review's decisions this run has made stale (they are kept, unused)."""
+    try:
+        stale = stale_in(out)
+    except CleanerError:  # an unreadable review.json: `review` and `apply` say what is wrong with it
+        return
+    if stale:
+        console.print(f"note: {stale_note(stale)}: review and apply leave them out", highlight=False)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from cleaner import cli
 from cleaner.inputs import output_name
 from cleaner.model import Report
 from cleaner.report import writer
+from cleaner.review.state import ReviewState
 from cleaner.trace import apply_edits, revert_edits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +129,32 @@ def test_a_rerun_names_the_files_an_earlier_run_left(tmp_path: Path) -> None:
     printed = " ".join(result.stderr.decode().split())  # messages go to standard error
     assert "also holds 2 .txt/.diff files of documents not in this run (e.g. gone.diff)" in printed
     assert (tmp_path / "out" / "gone.txt").exists()  # left alone: the folder is the user's
+
+
+def test_decisions_a_rerun_made_stale_are_counted_by_run_review_and_apply(tmp_path: Path) -> None:
+    """A rerun into a reviewed folder keeps review.json; what no longer fits is said, not dropped in silence."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    text = "Body text.\n\u00a0\nShare this article\nMore  body text.\n"
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    assert cleaner("run", corpus, "--out", out, "--stages", STAGES).returncode == 0
+    state = ReviewState(out)
+    edits = len(state.report.documents[0].edits)
+    assert edits >= 2
+    for item in range(edits):
+        state.decide({"doc": 0, "item": f"e{item}", "verdict": "reject"})
+    assert state.stale() == 0
+    # A line put in front moves every change, so none of the decisions fits any more.
+    (corpus / "a.txt").write_text("A first line.\n" + text, encoding="utf-8")
+    rerun = cleaner("run", corpus, "--out", out, "--stages", STAGES)
+    assert rerun.returncode == 0
+    note = f"{edits} decisions in review.json fit no change or flag of this run"
+    assert note in " ".join(rerun.stderr.decode().split())
+    assert ReviewState(out).run_view()["stale"] == edits
+    applied = cleaner("apply", out, "--to", tmp_path / "final")
+    assert applied.returncode == 0
+    assert f"note: {note}" in applied.stdout.decode()
+    assert "changes reverted" not in applied.stdout.decode()
 
 
 def test_a_report_page_past_its_limit_says_so(tmp_path: Path) -> None:

@@ -27,7 +27,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from cleaner.errors import ConfigError
 from cleaner.model import DocumentResult, Edit, Flag, Report, Summary
 from cleaner.report.writer import RunWriter
-from cleaner.review.decisions import REVIEW_FILE, Decision, document_keys, drop_span, load_review, valid_decisions
+from cleaner.review.decisions import (
+    REVIEW_FILE,
+    Decision,
+    document_keys,
+    drop_span,
+    load_review,
+    stale_decisions,
+    valid_decisions,
+)
 from cleaner.trace import Change, Trace, apply_edits, revert_edits
 
 REVIEW_STAGE = "review"
@@ -242,8 +250,26 @@ def load_report(out_dir: Path) -> Report:
         raise ConfigError(msg) from None
 
 
-def apply_run(out_dir: Path, to: Path, config: ApplyConfig) -> tuple[Summary, int]:
-    """Write the final texts, diffs and report of a reviewed run into ``to``; (totals, conflicts)."""
+def stale_in(out_dir: Path) -> int:
+    """How many decisions in the folder's ``review.json`` fit no item of its ``report.json``
+    (0 without a review)."""
+    if not (out_dir / REVIEW_FILE).is_file():
+        return 0
+    return stale_decisions(load_report(out_dir).documents, load_review(out_dir / REVIEW_FILE).decisions)
+
+
+@dataclass(frozen=True)
+class AppliedRun:
+    """What :func:`apply_run` did: the totals, the decisions that could not be placed, and those
+    that fit no item of the run (made on an earlier run into the same folder)."""
+
+    summary: Summary
+    conflicts: int
+    stale: int
+
+
+def apply_run(out_dir: Path, to: Path, config: ApplyConfig) -> AppliedRun:
+    """Write the final texts, diffs and report of a reviewed run into ``to``."""
     if to.resolve() == out_dir.resolve():
         msg = f"--to {to} is the run folder itself: its report.json is what review.json refers to; choose another"
         raise ConfigError(msg)
@@ -259,4 +285,4 @@ def apply_run(out_dir: Path, to: Path, config: ApplyConfig) -> tuple[Summary, in
     except BaseException:
         writer.discard()
         raise
-    return writer.close(), conflicts
+    return AppliedRun(writer.close(), conflicts, stale_decisions(report.documents, review.decisions))

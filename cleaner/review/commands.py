@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from cleaner.config import read_text
 from cleaner.errors import ConfigError
 from cleaner.review.apply import ApplyConfig, apply_run
+from cleaner.review.decisions import stale_note
 
 COMMANDS = ("review", "apply", "learn")
 EXIT_OK, EXIT_CONFLICTS = 0, 1
@@ -89,13 +90,16 @@ def dispatch(args: argparse.Namespace) -> int | None:
         return EXIT_OK
     if args.command == "apply":
         to = args.to if args.to is not None else args.out_dir / "final"
-        summary, conflicts = apply_run(args.out_dir, to, apply_config(args))
+        applied = apply_run(args.out_dir, to, apply_config(args))
+        summary, conflicts = applied.summary, applied.conflicts
         review = summary.stats.get("review", {})
         counts = {k: v for k, v in review.items() if k not in ("documents", "changed", "edits")}
         done = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items()))
         print(f"applied the review of {args.out_dir}: {done or 'nothing to do'}")
         print(f"{review.get('changed', 0)} of {summary.documents} documents differ from the run's cleaned text")
         print(f"written to {to}/ (report.html, report.json, <id>.txt, <id>.diff)")
+        if applied.stale:
+            print(f"note: {stale_note(applied.stale)}: they were not applied")
         if conflicts:
             print(f"{conflicts} accepted corrections could not be placed; see review_conflicts in report.json")
         return EXIT_CONFLICTS if conflicts else EXIT_OK

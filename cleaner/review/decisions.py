@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -159,6 +159,34 @@ def valid_decisions(result: DocumentResult, decisions: dict[str, Decision]) -> d
         if target is not None and decision.check == item_check(target):
             kept[item_id] = decision
     return kept
+
+
+def stale_decisions(results: Sequence[DocumentResult], decisions: dict[str, dict[str, Decision]]) -> int:
+    """How many of ``decisions`` (by document key) fit no item of ``results``: made on an
+    earlier run into the same folder, whose document or item is gone or has changed.
+
+    >>> r = DocumentResult(id="d", source="-", text="One line\\n")
+    >>> stale_decisions([r], {"d": {"x0-9": Decision(verdict="accept", check=item_check("One line\\n")),
+    ...                             "e0": Decision(verdict="reject", check="0")}, "gone": {}})
+    1
+    """
+    found = dict(zip(document_keys(results), results, strict=True))
+    stale = 0
+    for key, made in decisions.items():
+        result = found.get(key)
+        stale += len(made) - (len(valid_decisions(result, made)) if result is not None else 0)
+    return stale
+
+
+def stale_note(stale: int) -> str:
+    """What the commands say about :func:`stale_decisions`.
+
+    >>> stale_note(1)
+    '1 decision in review.json fits no change or flag of this run (made on an earlier run into this folder)'
+    """
+    decisions, fit = ("decision", "fits") if stale == 1 else ("decisions", "fit")
+    where = "made on an earlier run into this folder"
+    return f"{stale} {decisions} in {REVIEW_FILE} {fit} no change or flag of this run ({where})"
 
 
 def check_decision(result: DocumentResult, item_id: str, decision: Decision) -> str | None:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cleaner.errors import CleanerError
 from cleaner.review.apply import ApplyConfig
+from cleaner.review.decisions import stale_note
 from cleaner.review.state import BadRequest, ReviewState
 
 HOST = "127.0.0.1"
@@ -242,6 +243,9 @@ def serve(out_dir: Path, config: ApplyConfig, port: int = 0, *, log: bool = Fals
     server = ReviewServer(ReviewState(out_dir, config), port, log=log)
     print(f"review {out_dir} at {server.url}", flush=True)
     print("(this machine only; the link works once; Ctrl-C to stop; every decision is saved as you make it)")
+    stale = server.state.stale()
+    if stale:
+        print(f"note: {stale_note(stale)}: the page leaves them out")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

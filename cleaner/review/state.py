@@ -20,6 +20,7 @@ from cleaner.review.decisions import (
     check_decision,
     document_keys,
     item_check,
+    stale_decisions,
     subject,
 )
 from cleaner.review.view import BulkSpec, bulk_decisions, document_list, document_view
@@ -47,8 +48,13 @@ class ReviewState:
             "summary": self.report.summary.model_dump(),
             "config": self.config.model_dump(),
             "undo": len(self.store.data.history),
+            "stale": self.stale(),
             "last_step": self.store.data.history[-1].label if self.store.data.history else None,
         }
+
+    def stale(self) -> int:
+        """How many decisions fit no item of this run (see :func:`stale_decisions`)."""
+        return stale_decisions(self.report.documents, self.store.data.decisions)
 
     def doc_view(self, index: int) -> dict[str, Any]:
         """One document as the page shows it."""

@@ -95,7 +95,8 @@ function renderRun() {
     }, d.id, " ", el("span", { className: d.pending ? "pending" : "done" }, d.failed ? "failed" : String(d.pending)));
     list.append(el("li", {}, link));
   }
-  $("pending-total").textContent = `${pending} undecided in ${state.run.documents.length} documents`;
+  const stale = state.run.stale ? `; ${state.run.stale} earlier decisions fit no item of this run` : "";
+  $("pending-total").textContent = `${pending} undecided in ${state.run.documents.length} documents${stale}`;
   $("undo").disabled = !state.run.undo;
   $("undo").title = state.run.last_step ? `Undo: ${state.run.last_step} (u)` : "Nothing to undo";
 }
