@@ -136,14 +136,31 @@ def _flag_text(flag: Flag, decision: Decision | None, config: ApplyConfig, count
     if decision is None:
         counts["flags_undecided"] += 1
         if config.undecided_flags == "apply" and flag.suggestions and flag.score >= config.min_score:
-            counts["flags_applied"] += 1
             return flag.suggestions[0]
         return None
     if decision.verdict == "reject" or decision.text is None:
         counts["flags_dismissed"] += 1
         return None
-    counts["flags_applied" if decision.verdict == "accept" else "flags_corrected"] += 1
     return decision.text
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """A replacement step 2 would make in step 1's text, and what it counts as once placed."""
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    reason: str
+    label: str  # for a conflict's message
+    item: str
+    counter: str  # flags_applied, flags_corrected or lines_dropped
+    by_config: bool = False  # an undecided flag applied by --undecided-flags apply
+    score: float = 1.0
+
+    def overlaps(self, other: _Wanted) -> bool:
+        return self.start < other.end and other.start < self.end
 
 
 def _review_changes(
@@ -151,7 +168,7 @@ def _review_changes(
 ) -> tuple[list[Change], list[Flag], dict[str, str], Counter[str]]:
     """Step 2's changes (in step 1's text), the flags carried over, conflicts (by item) and counts."""
     counts: Counter[str] = Counter()
-    wanted: list[tuple[int, int, str, str, str, str, str]] = []  # start, end, after, rule, reason, label, item
+    wanted: list[_Wanted] = []
     carried: list[Flag] = []
     conflicts: dict[str, str] = {}
     for index, flag in enumerate(result.flags):
@@ -169,7 +186,9 @@ def _review_changes(
             continue
         verb = "accepted" if decision is None or decision.verdict == "accept" else "corrected"
         reason = f"{flag.message} ({verb} by the reviewer)" if decision else f"{flag.message} (applied by config)"
-        wanted.append((*span, text, f"{verb}:{flag.stage}:{flag.rule}", reason, label, f"f{index}"))
+        counter = "flags_applied" if verb == "accepted" else "flags_corrected"
+        rule = f"{verb}:{flag.stage}:{flag.rule}"
+        wanted.append(_Wanted(*span, text, rule, reason, label, f"f{index}", counter, decision is None, flag.score))
     for item_id, decision in decisions.items():
         dropped = drop_span(item_id)
         if dropped is None or decision.verdict == "reject":
@@ -178,16 +197,24 @@ def _review_changes(
         if span is None:
             conflicts[item_id] = f"{item_id}: the line was changed by a reverted or corrected change"
             continue
-        wanted.append((*span, decision.text or "", "drop-line", "removed by the reviewer", item_id, item_id))
-    changes, last_end = [], 0
-    for start, end, after, rule, reason, label, item in sorted(wanted, key=lambda w: (w[0], w[1])):
-        if start < last_end:
-            conflicts[item] = f"{label}: overlaps another accepted correction; skipped"
+        text = decision.text or ""
+        wanted.append(_Wanted(*span, text, "drop-line", "removed by the reviewer", item_id, item_id, "lines_dropped"))
+    # The reviewer's decisions are placed first, in text order: one that overlaps an earlier one
+    # is a conflict. Flags applied by the config go where they fit, the surest first; two stages
+    # flagging the same word is no conflict of anyone's corrections.
+    placed: list[_Wanted] = []
+    for want in sorted(wanted, key=lambda w: (w.by_config, -w.score if w.by_config else 0.0, w.start, w.end)):
+        if any(want.overlaps(other) for other in placed):
+            if want.by_config:
+                counts["flags_not_applied_overlapping"] += 1
+            else:
+                conflicts[want.item] = f"{want.label}: overlaps another accepted correction; skipped"
             continue
-        if rule == "drop-line":
-            counts["lines_dropped"] += 1
-        changes.append(Change(start, end, after, rule, reason))
-        last_end = end
+        placed.append(want)
+        counts[want.counter] += 1
+    changes = [
+        Change(w.start, w.end, w.after, w.rule, w.reason) for w in sorted(placed, key=lambda w: (w.start, w.end))
+    ]
     counts["conflicts"] += len(conflicts)
     return changes, carried, conflicts, counts
 

@@ -198,3 +198,33 @@ def test_cleaner_apply_writes_the_final_texts(tmp_path: Path) -> None:
 def test_apply_refuses_to_write_over_the_run(tmp_path: Path) -> None:
     out = make_run(tmp_path / "run", {"alpha": ARTICLE})
     assert main(["apply", str(out), "--to", str(out)]) == 2
+
+
+def test_two_stages_flagging_one_word_are_no_conflict_when_the_config_applies_flags() -> None:
+    """Nobody accepted either: the surer flag goes in, the other is counted as not applied, exit 0."""
+    base = _result()
+    at = base.text.index("colossal")
+    grammar = Flag(
+        stage="grammar",
+        kind="spelling",
+        rule="lt:SPELLING",
+        start=at,
+        end=at + 8,
+        text="colossal",
+        suggestions=["colossus"],
+        score=0.5,
+        message="spelling",
+    )
+    result = base.model_copy(update={"flags": [*base.flags, grammar]})
+    applied = apply_document(result, {}, ApplyConfig(undecided_flags="apply"))
+    assert applied.conflicts == ()
+    assert applied.result.text == "Hello world.\nIt is a big data day.\n"
+    stats = applied.result.stats["review"]
+    assert (stats["flags_applied"], stats["flags_not_applied_overlapping"]) == (1, 1)
+    assert stats["flags_applied"] == sum(e.stage == "review" for e in applied.result.edits)
+    _check_provenance(applied.result, SOURCE)
+    # The reviewer's own choice still wins over a flag the config would apply.
+    chosen = _decide(result, "f1", "accept", "colossus")
+    applied = apply_document(result, chosen, ApplyConfig(undecided_flags="apply"))
+    assert applied.conflicts == ()
+    assert applied.result.text == "Hello world.\nIt is a colossus information day.\n"
