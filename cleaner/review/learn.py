@@ -4,7 +4,11 @@
   accepted becomes a ``{phrase, original}`` entry of ``rules/spin/learned.yaml``, in the
   fingerprint pack format of :mod:`cleaner.spin.fingerprints` (``id``, ``source``, ``kind``,
   ``phrases``), with the sentence it was found in as a ``must_match`` example and the run and
-  document it came from. Entries already in a pack are not repeated.
+  document it came from. Entries already in a pack are not repeated. A fingerprint applies to
+  every later text, so a one-word correction is learned with a neighbour (``thunder offensive``
+  -> ``lightning offensive``, not ``thunder`` -> ``lightning``): the next word, else the one
+  before, when it is a content word, else both. Alone, ``help`` -> ``support`` would flag
+  every ``help``.
 * **Boilerplate rules.** Lines the reviewer removed by hand, and lines the boilerplate
   classifier removed that the reviewer accepted, are lines no rule caught. Each distinct
   line (digits generalised) becomes a proposed whole-line rule in
@@ -31,6 +35,7 @@ from cleaner.model import DocumentResult
 from cleaner.report.files import write_atomic
 from cleaner.review.apply import ApplyConfig, apply_document, cleaned_spans, load_report
 from cleaner.review.decisions import REVIEW_FILE, Decision, document_keys, drop_span, load_review, valid_decisions
+from cleaner.spin.candidates import STOPWORDS, sentences
 from cleaner.spin.fingerprints import load_fingerprints
 
 SPIN_FILE = "learned.yaml"
@@ -75,6 +80,35 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+def in_context(text: str, start: int, end: int, replacement: str) -> tuple[str, str]:
+    """The phrase at ``text[start:end]`` and what it becomes with ``replacement``, lower-cased;
+    one word gets a neighbour from its sentence (see the module docstring).
+
+    >>> in_context("Azerbaijan's thunder offensive ended.", 13, 20, "Lightning")
+    ('thunder offensive', 'lightning offensive')
+    >>> in_context("It reaffirmed its help for peace deals.", 18, 22, "support")
+    ('its help for', 'its support for')
+    >>> in_context("Two causes attacked.", 4, 10, "forces")
+    ('causes attacked', 'forces attacked')
+    """
+    phrase, original = " ".join(text[start:end].lower().split()), " ".join(replacement.lower().split())
+    sentence = next((s for s in sentences(text) if s.start <= start and end <= s.end), None)
+    if sentence is None:
+        return phrase, original
+    inside = [t for t in sentence.tokens if start <= t.start and t.end <= end]
+    if len(inside) != 1:
+        return phrase, original
+    index = inside[0].index
+    before = sentence.tokens[index - 1].word.lower() if index > 0 else None
+    after = sentence.tokens[index + 1].word.lower() if index + 1 < len(sentence.tokens) else None
+    if after is not None and after not in STOPWORDS:
+        before = None
+    elif before is not None and before not in STOPWORDS:
+        after = None
+    left, right = [before] if before else [], [after] if after else []
+    return " ".join([*left, phrase, *right]), " ".join([*left, original, *right])
+
+
 def spin_entries(
     run: str, key: str, result: DocumentResult, decisions: dict[str, Decision]
 ) -> Iterator[dict[str, Any]]:
@@ -83,8 +117,10 @@ def spin_entries(
         if not item.startswith("f") or decision.verdict == "reject" or not decision.text:
             continue
         flag = result.flags[int(item[1:])]
-        phrase, original = " ".join(flag.text.lower().split()), " ".join(decision.text.lower().split())
-        if flag.stage != "spin" or not phrase or phrase == original:
+        if flag.stage != "spin" or not flag.text.strip():
+            continue
+        phrase, original = in_context(result.text, flag.start, flag.end, decision.text)
+        if phrase == original:
             continue
         yield {
             "phrase": phrase,

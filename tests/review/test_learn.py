@@ -10,9 +10,11 @@ import pytest
 from cleaner.boilerplate.rules import load_pack as load_rule_pack
 from cleaner.cli import main
 from cleaner.config import rules_root
-from cleaner.review.learn import learn, line_pattern, propose_rules
+from cleaner.model import DocumentResult, Flag
+from cleaner.review.decisions import Decision, item_check
+from cleaner.review.learn import learn, line_pattern, propose_rules, spin_entries
 from cleaner.review.state import ReviewState
-from cleaner.spin.fingerprints import Fingerprints
+from cleaner.spin.fingerprints import Fingerprint, Fingerprints
 from cleaner.spin.fingerprints import load_pack as load_fingerprint_pack
 from tests.review.runs import ARTICLE, make_run
 
@@ -110,3 +112,26 @@ def test_a_line_only_the_classifier_removed_needs_two_documents() -> None:
     assert [r["pattern"] for r in rules] == [line_pattern("Caption: a dam at dusk")]
     rules, _ = propose_rules({"Caption: a dam at dusk": [("a", True)]}, kept, set())
     assert len(rules) == 1
+
+
+def test_a_one_word_correction_is_learned_with_a_neighbour() -> None:
+    """A fingerprint applies to every later text: 'help' -> 'support' alone would flag every 'help'."""
+    text = "Washington reaffirmed its help for the talks. The thunder offensive ended."
+    at_help, at_thunder = text.index("help"), text.index("thunder")
+    flags = [
+        Flag(stage="spin", kind="spin", rule="lm", start=at, end=at + len(word), text=word, score=0.8, message="m")
+        for at, word in ((at_help, "help"), (at_thunder, "thunder"))
+    ]
+    result = DocumentResult(id="d", source="-", text=text, flags=flags)
+    decisions = {
+        f"f{i}": Decision(verdict="accept", text=original, check=item_check(flag))
+        for i, (flag, original) in enumerate(zip(flags, ("support", "lightning"), strict=True))
+    }
+    entries = list(spin_entries("run", "d", result, decisions))
+    assert [(e["phrase"], e["original"]) for e in entries] == [
+        ("its help for", "its support for"),
+        ("thunder offensive", "lightning offensive"),
+    ]
+    learned = Fingerprints([Fingerprint(e["phrase"], e["original"], "learned") for e in entries])
+    assert list(learned.find("Aid groups asked for help on Monday.")) == []
+    assert [h.fingerprint.original for h in learned.find(text)] == ["its support for", "lightning offensive"]
