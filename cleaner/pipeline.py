@@ -104,7 +104,8 @@ class Pipeline:
             stage.end_run()
 
     def process(self, doc: Document) -> DocumentResult:
-        """Run every stage over one document; a failure is reported in the result, not raised."""
+        """Run every stage over one document; its failure is reported in the result, not raised
+        (a :class:`FatalError`, which stops the run, is)."""
         problem = surrogate_problem(doc.text)
         if problem is not None:
             return _failed(doc, f"the text cannot be processed: {problem}")
@@ -117,6 +118,8 @@ class Pipeline:
                 trace.apply(stage.name, result.changes)
             except DocumentError as exc:
                 return _failed(doc, f"{stage.name}: {exc}")
+            except FatalError:  # the run cannot go on (or the pipeline is misused): not this document's fault
+                raise
             except Exception as exc:  # a bug in one stage must not sink the run
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"

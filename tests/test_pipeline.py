@@ -151,6 +151,13 @@ def test_a_bug_in_a_stage_fails_only_that_document() -> None:
     assert "ZeroDivisionError" in result.error
 
 
+def test_the_grammar_stage_used_outside_with_raises_once_instead_of_failing_every_document() -> None:
+    """A pipeline used without ``with`` never started the server: a usage error, not each document's."""
+    pipe = Pipeline(stages=["encoding", "grammar"])
+    with pytest.raises(FatalError, match="use the Pipeline as a context manager"):
+        pipe.process(Document(id="d", source="-", text="A sentence."))
+
+
 class DieInWorker(Stage):
     """Unit-test stage: the worker process dies on the document named 'kill'."""
 
