@@ -104,14 +104,23 @@ class ReviewHandler(BaseHTTPRequestHandler):
     def _refuse(self) -> bool:
         """Send 403 and return True unless the request is local and carries the session."""
         if not self._local():
-            self._send_text(HTTPStatus.FORBIDDEN, "only this machine may use the review server (127.0.0.1)")
+            self._send_error(HTTPStatus.FORBIDDEN, "only this machine may use the review server (127.0.0.1)")
             return True
         if not self._has_session():
-            self._send_text(
-                HTTPStatus.FORBIDDEN, "missing or used token: open the URL `cleaner review` printed, or start it again"
+            self._send_error(
+                HTTPStatus.FORBIDDEN,
+                "missing or used token (was the server restarted?): open the URL `cleaner review` printed, "
+                "or start it again",
             )
             return True
         return False
+
+    def _send_error(self, status: HTTPStatus, message: str) -> None:
+        """``message`` as JSON to the page's requests (it shows their ``error``), as text to the rest."""
+        if urlsplit(self.path).path.startswith("/api/"):
+            self._send_json(status, {"error": message})
+        else:
+            self._send_text(status, message)
 
     # -- routes --------------------------------------------------------------------------
 
@@ -136,7 +145,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
         elif url.path.startswith("/api/doc/") and url.path[9:].isdigit():
             self._answer(lambda _body: self.server.state.doc_view(int(url.path[9:])))
         else:
-            self._send_text(HTTPStatus.NOT_FOUND, "not found")
+            self._send_error(HTTPStatus.NOT_FOUND, "not found")
 
     def do_POST(self) -> None:
         # A refused request's body is never read, so the connection cannot carry another one.
@@ -148,16 +157,16 @@ class ReviewHandler(BaseHTTPRequestHandler):
             f"http://{HOST}:{self.server.port}",
             f"http://localhost:{self.server.port}",
         ):
-            self._send_text(HTTPStatus.FORBIDDEN, "requests from other pages are refused")
+            self._send_error(HTTPStatus.FORBIDDEN, "requests from other pages are refused")
             return
         if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
-            self._send_text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON")
+            self._send_error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON")
             return
         state = self.server.state
         actions = {"/api/decide": state.decide, "/api/bulk": state.bulk, "/api/undo": lambda _body: state.undo()}
         action = actions.get(urlsplit(self.path).path)
         if action is None:
-            self._send_text(HTTPStatus.NOT_FOUND, "not found")
+            self._send_error(HTTPStatus.NOT_FOUND, "not found")
             return
         self.close_connection = False
         self._answer(action, read_body=True)

@@ -59,7 +59,11 @@ def api(srv: ReviewServer, cookie: dict[str, str], path: str, body: object = Non
 def test_without_the_token_everything_is_refused(server: ReviewServer) -> None:
     for path in ("/", "/api/run", "/api/doc/0", "/static/app.js", f"/?token={server.token}x"):
         assert request(server, "GET", path)[0] == 403
-    assert request(server, "POST", "/api/decide", {"doc": 0, "item": "e0", "verdict": "reject"})[0] == 403
+    status, headers, data = request(server, "POST", "/api/decide", {"doc": 0, "item": "e0", "verdict": "reject"})
+    assert status == 403
+    # The page shows an API answer's `error`: a server restarted under an open tab must say why.
+    assert headers["Content-Type"].startswith("application/json")
+    assert "open the URL `cleaner review` printed" in json.loads(data)["error"]
 
 
 def test_the_token_works_once_and_gives_a_session(server: ReviewServer) -> None:
