@@ -196,10 +196,28 @@ def check_decision(result: DocumentResult, item_id: str, decision: Decision) -> 
         return f"document {result.id} has no item {item_id}"
     if decision.check != item_check(target):
         return f"item {item_id} of {result.id} is not the one decided on (report.json changed?)"
-    if isinstance(target, Flag) and decision.verdict == "accept" and decision.text is None:
-        return "accepting a flag needs the suggestion to apply"
-    if isinstance(target, str) and decision.verdict == "reject":
+    if isinstance(target, Flag) and decision.verdict == "accept":
+        if decision.text not in target.suggestions:
+            return "accepting a flag takes one of its suggestions (your own text is a `custom` decision)"
+        return None
+    if isinstance(target, str):
+        return _line_removal_problem(result.text, item_id, decision)
+    if decision.verdict != "custom" and decision.text is not None:
+        return f"{decision.verdict} takes no text (your own text is a `custom` decision)"
+    return None
+
+
+def _line_removal_problem(text: str, item_id: str, decision: Decision) -> str | None:
+    """Why a line removal cannot be made: it must take whole lines, and put nothing in their place."""
+    if decision.verdict == "reject":
         return "a reviewer's line removal is undone, not rejected"
+    if decision.text:
+        return "a line removal puts nothing in the line's place"
+    span = drop_span(item_id)
+    assert span is not None, "only a line removal's item names a str"
+    start, end = span
+    if (start > 0 and text[start - 1] != "\n") or (end < len(text) and text[end - 1] != "\n"):
+        return f"{item_id} is not whole lines of the text: a removal runs from a line's start to its end"
     return None
 
 

@@ -123,8 +123,21 @@ def test_bad_requests_say_why(server: ReviewServer) -> None:
     assert status == 400 and b"no item" in data
     status, _, data = request(server, "POST", "/api/decide", {"doc": 9, "item": "e0", "verdict": "reject"}, cookie)
     assert status == 400 and b"no document number 9" in data
-    status, _, data = request(server, "POST", "/api/decide", {"doc": 1, "item": "f0", "verdict": "accept"}, cookie)
-    assert status == 400 and b"needs the suggestion" in data
+    # What the page never sends is refused too: `learn` and `apply` trust what review.json holds.
+    refused = [
+        ({"doc": 1, "item": "f0", "verdict": "accept"}, b"one of its suggestions"),
+        ({"doc": 1, "item": "f0", "verdict": "accept", "text": "anything at all"}, b"one of its suggestions"),
+        ({"doc": 0, "item": "e0", "verdict": "reject", "text": "stray"}, b"takes no text"),
+        ({"doc": 0, "item": "x3-9", "verdict": "custom", "text": ""}, b"not whole lines"),
+        ({"doc": 0, "item": "x0-35", "verdict": "custom", "text": "a new line"}, b"puts nothing"),
+    ]
+    for body, why in refused:
+        status, _, data = request(server, "POST", "/api/decide", body, cookie)
+        assert status == 400 and why in data, (body, data)
+    headline = ARTICLE.split("\n", 1)[0] + "\n"
+    assert api(server, cookie, "/api/doc/0")["text"].startswith(headline)
+    whole = {"doc": 0, "item": f"x0-{len(headline)}", "verdict": "custom", "text": ""}
+    assert request(server, "POST", "/api/decide", whole, cookie)[0] == 200
 
 
 @pytest.mark.parametrize(
