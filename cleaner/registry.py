@@ -9,8 +9,10 @@ from cleaner.errors import ConfigError
 from cleaner.stages.base import Stage
 
 _STAGES: dict[str, type[Stage]] = {}
-# Each built-in stage module registers its stage on import; add new stage modules here.
-_STAGE_MODULES = ("encoding", "boilerplate", "spin", "grammar")
+# The built-in stages in pipeline order, each in the module ``cleaner.stages.<name>``, which
+# registers it on import. A module is imported when its stage is asked for: a run of the first
+# two stages does not load the language model's or LanguageTool's code. Add new stage modules here.
+_BUILTIN = ("encoding", "boilerplate", "spin", "grammar")
 
 S = TypeVar("S", bound=type[Stage])
 
@@ -24,20 +26,23 @@ def register(cls: S) -> S:
     return cls
 
 
-def _load_builtin() -> None:
-    for module in _STAGE_MODULES:
-        import_module(f"cleaner.stages.{module}")
-
-
 def stage_names() -> list[str]:
-    """Every registered stage, in pipeline order."""
-    _load_builtin()
+    """Every stage, in pipeline order.
+
+    >>> stage_names()
+    ['encoding', 'boilerplate', 'spin', 'grammar']
+    """
+    if set(_STAGES) <= set(_BUILTIN):  # the order is known without importing what is not loaded yet
+        return list(_BUILTIN)
+    for name in _BUILTIN:  # a stage registered from elsewhere takes its place by its order
+        stage_class(name)
     return [cls.name for cls in sorted(_STAGES.values(), key=lambda c: c.order)]
 
 
 def stage_class(name: str) -> type[Stage]:
     """The stage registered under ``name``; an unknown name lists the valid ones."""
-    _load_builtin()
+    if name in _BUILTIN and name not in _STAGES:
+        import_module(f"cleaner.stages.{name}")
     try:
         return _STAGES[name]
     except KeyError:
