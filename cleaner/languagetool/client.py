@@ -157,8 +157,17 @@ class LanguageToolClient:
         from language_tool_python.exceptions import LanguageToolError
 
         self.url = normalise_url(url)
+
+        class OneTry(language_tool_python.LanguageTool):
+            """Asks once: the library asks again after any failure, which doubled the request
+            timeout and, at a server that is gone, only waits more. The stage restarts servers."""
+
+            def _query_server(self, *args: Any, **kwargs: Any) -> Any:
+                kwargs["num_tries"] = 1
+                return super()._query_server(*args, **kwargs)
+
         try:
-            tool = language_tool_python.LanguageTool(options.language, remote_server=self.url)
+            tool = OneTry(options.language, remote_server=self.url)
         except LanguageToolError as exc:
             msg = f"cannot reach the LanguageTool server at {self.url}: {exc}"
             raise ServerUnavailable(msg) from exc
@@ -182,7 +191,7 @@ class LanguageToolClient:
         except LanguageToolError as exc:
             slow = isinstance(exc.__cause__, requests.exceptions.ReadTimeout)
             if slow and is_healthy(self.url):  # the server is fine: this text is too much for it
-                msg = f"a paragraph of {len(text):,} characters took longer than {self.timeout:g} s to check (twice)"
+                msg = f"a paragraph of {len(text):,} characters took longer than {self.timeout:g} s to check"
                 raise CheckFailed(msg + "; raise grammar.request_timeout, or break the text into paragraphs") from exc
             if isinstance(exc.__cause__, OSError):  # requests' connection errors and timeouts
                 raise ServerUnavailable(str(exc)) from exc

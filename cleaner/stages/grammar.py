@@ -117,8 +117,8 @@ class GrammarConfig(StageConfig):
     request_timeout: float = Field(
         default=120.0,
         gt=0,
-        description="Seconds one paragraph's check may take (language-tool-python asks twice, so a document may "
-        "wait twice as long). A check that takes longer fails its document only, while the server answers.",
+        description="Seconds one paragraph's check may take. A check that takes longer fails its document only, "
+        "while the server answers.",
     )
     max_restarts: int = Field(default=1, ge=0, description="How often a server that died is restarted in one run.")
 

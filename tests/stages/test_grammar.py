@@ -341,6 +341,8 @@ def test_grammar_server_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]
 class _SlowChecks(http.server.BaseHTTPRequestHandler):
     """A server that answers its health check at once and every check too late."""
 
+    checks = 0  # check requests received, by all instances
+
     def do_GET(self) -> None:
         body = json.dumps([{"name": "English (US)", "code": "en", "longCode": "en-US"}]).encode()
         self.send_response(200)
@@ -350,6 +352,7 @@ class _SlowChecks(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self) -> None:
+        type(self).checks += 1
         time.sleep(1.5)
         self.send_response(500)
         self.end_headers()
@@ -363,8 +366,10 @@ def test_a_check_too_slow_for_a_healthy_server_fails_that_text_only() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         client = languagetool.LanguageToolClient(f"http://127.0.0.1:{server.server_port}", CheckOptions(timeout=0.3))
+        _SlowChecks.checks = 0
         with pytest.raises(CheckFailed, match=r"took longer than 0\.3 s"):  # not ServerUnavailable: the run goes on
             client.check("A long paragraph.")
+        assert _SlowChecks.checks == 1, "asked again: the timeout would be twice the setting"
     finally:
         server.shutdown()
         server.server_close()
