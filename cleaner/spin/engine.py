@@ -275,12 +275,15 @@ class Detector:
                 if inside(token, taken):
                     continue
                 alternatives: list[tuple[str, str, dict[str, Any]]] = []
-                if token.word in spelled:
-                    alt = spelled[token.word]
-                    alternatives.append((alt.better, "entity:spelling", spelling_evidence(alt)))
-                for other in demonyms.get(token.word, []):
-                    evidence = {"support": support[token.word], "other_support": support[other]}
-                    alternatives.append((other, "entity:demonym", evidence))
+                name = entities.without_possessive(token.word)  # names are counted without it
+                possessive = token.word[len(name) :]
+                if name in spelled:
+                    alt = spelled[name]
+                    alternatives.append((alt.better + possessive, "entity:spelling", spelling_evidence(alt)))
+                for other in demonyms.get(name, []):
+                    own, theirs = entities.demonym_of(name, self.demonyms), entities.demonym_of(other, self.demonyms)
+                    evidence = {"support": support[own or name], "other_support": support[theirs or other]}
+                    alternatives.append((other + possessive, "entity:demonym", evidence))
                 if not alternatives:
                     continue
                 base = self.trigram.window(words, token.index, token.lower)

@@ -233,6 +233,40 @@ def demonym_support(doc: Counter[str], demonyms: Mapping[str, frozenset[str]]) -
     }
 
 
+def without_possessive(word: str) -> str:
+    """``word`` less a possessive ending: the name a mention is of.
+
+    >>> without_possessive("Carlinio’s"), without_possessive("Iranians")
+    ('Carlinio', 'Iranians')
+    """
+    return _POSSESSIVE.sub("", word)
+
+
+def demonym_of(name: str, demonyms: Mapping[str, object]) -> str | None:
+    """The demonym ``name`` is, itself or in the plural (``Iranians``: ``Iranian``); ``None`` if neither.
+
+    >>> known = {"Iranian": 1, "Pakistani": 1}
+    >>> demonym_of("Iranian", known), demonym_of("Pakistanis", known), demonym_of("Iran", known)
+    ('Iranian', 'Pakistani', None)
+    """
+    if name in demonyms:
+        return name
+    if name.endswith("s") and name[:-1] in demonyms:
+        return name[:-1]
+    return None
+
+
+def in_number_of(demonym: str, name: str) -> str:
+    """``demonym`` in the number of ``name`` (one of :func:`demonym_of`): plural ``-an`` and ``-i``
+    demonyms take an ``s``; ``Chinese`` and ``French`` stay as they are.
+
+    >>> in_number_of("Armenian", "Iranians"), in_number_of("Chinese", "Iranians"), in_number_of("Armenian", "Iranian")
+    ('Armenians', 'Chinese', 'Armenian')
+    """
+    plural = name.endswith("s") and not name.endswith(("ss", "ese"))
+    return demonym + "s" if plural and demonym.endswith(("an", "i")) else demonym
+
+
 def demonym_alternatives(
     doc: Counter[str],
     demonyms: Mapping[str, frozenset[str]],
@@ -256,6 +290,9 @@ def demonym_alternatives(
     >>> doc = Counter({"Armenia": 4, "Armenian": 1, "Iranian": 1, "Azerbaijani": 2})
     >>> demonym_alternatives(doc, known, demonym_support(doc, known), common)
     {'Iranian': ['Armenian', 'Azerbaijani'], 'Azerbaijani': ['Armenian']}
+    >>> doc = Counter({"Armenia": 4, "Iranians": 1})  # a plural is suspect too, with plural alternatives
+    >>> demonym_alternatives(doc, known, demonym_support(doc, known), common)
+    {'Iranians': ['Armenians']}
     """
     supported = sorted(
         (d for d, s in support.items() if s > 0 and (doc[d] > 0 or zipf(_key(d)) >= min_zipf)),
@@ -263,9 +300,12 @@ def demonym_alternatives(
     )
     result: dict[str, list[str]] = {}
     for name in doc:
-        if name not in demonyms:
+        demonym = demonym_of(name, demonyms)
+        if demonym is None:
             continue
-        better = [d for d in supported if support[d] >= min_ratio * support[name] and not demonyms[d] & demonyms[name]]
+        better = [
+            d for d in supported if support[d] >= min_ratio * support[demonym] and not demonyms[d] & demonyms[demonym]
+        ]
         if better:
-            result[name] = better[:3]
+            result[name] = [in_number_of(d, name) for d in better[:3]]
     return result

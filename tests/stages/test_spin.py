@@ -235,6 +235,26 @@ def test_misspelled_name_is_an_entity_flag(offline_detector: Detector) -> None:
     assert flags[0].evidence["edit_distance"] == 1
 
 
+def test_a_misspelled_name_in_the_possessive_is_flagged_with_the_possessive_kept(offline_detector: Detector) -> None:
+    text = "James O’Brien spoke on Monday. Later, O’Brian’s aide said the talks would go on. O’Brien left."
+    lm = PreferringLM({"O’Brien’s"})
+    stage = stage_with(offline_detector, lm)
+    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
+    assert [(f.text, f.suggestions[0]) for f in flags] == [("O’Brian’s", "O’Brien’s")]
+
+
+def test_a_plural_demonym_swap_is_flagged_with_a_plural_suggestion(offline_detector: Detector) -> None:
+    """Written for this test: a text about Armenia and Armenians with one plural swapped for Iranians."""
+    text = (
+        "Armenia said on Monday that Armenians who left the region may go back. The Armenian government "
+        "set up camps near the border of Armenia, and many Iranians who fled in September are still there."
+    )
+    lm = PreferringLM({"Armenians"})
+    stage = stage_with(offline_detector, lm)
+    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
+    assert [(f.text, f.rule, f.suggestions[0]) for f in flags] == [("Iranians", "entity:demonym", "Armenians")]
+
+
 def test_the_models_own_proposal_is_a_candidate_no_thesaurus_lists(offline_detector: Detector) -> None:
     # "trade" is no thesaurus neighbour of "harmony"; the model proposes it and likes it best.
     assert "trade" not in {c.word for c in offline_detector.candidates("harmony")}
