@@ -48,7 +48,9 @@ from cleaner.registry import register
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.stages.grammar_cache import MatchCache
 from cleaner.stages.grammar_text import (
+    BRITISH_MIN_WORDS,
     NON_LATIN_LANGUAGES,
+    british_spellings,
     capitalised_words,
     is_recurring_name,
     only_decomposed,
@@ -63,6 +65,9 @@ __all__ = ["GrammarConfig", "GrammarStage", "capitalised_words", "split_paragrap
 # How long to wait for a server we did not start (``server_url``) to answer again before
 # failing a document: nobody restarts it, so waiting longer would only slow a broken run.
 EXTERNAL_SERVER_WAIT = 10.0
+# Off when the stage checks a document as en-GB on its own (british_as_british): en-GB's
+# LanguageTool suggests the Oxford -ize for every -ise, a house style and not a mistake.
+BRITISH_RULES_OFF = ("OXFORD_SPELLING_Z_NOT_S",)
 
 # LanguageTool's English categories (ids from language-en's grammar.xml and Java rules).
 DEFAULT_KINDS = {
@@ -152,6 +157,12 @@ class GrammarConfig(StageConfig):
         "probably not in `language`: it gets no flags, and its metadata says why (1: never skip). On 30 aeb-dev "
         "pages, English ones had at most 0.085, the five in other languages 0.35 or more.",
     )
+    british_as_british: bool = Field(
+        default=True,
+        description="With language en-US, a document LanguageTool finds spelled the British way (at least "
+        f"{BRITISH_MIN_WORDS} words it would respell the American way, criticised or colour) is checked again as "
+        "en-GB, and its flags come from that check: British spelling is not a mistake, nor another language.",
+    )
     apply_fixes: bool = Field(default=False, description="Apply fix_rules' unambiguous suggestions as edits.")
     fix_rules: tuple[str, ...] = Field(
         default=("ENGLISH_WORD_REPEAT_RULE", "COMMA_PARENTHESIS_WHITESPACE", "WHITESPACE_RULE"),
@@ -169,11 +180,13 @@ class GrammarConfig(StageConfig):
             raise ValueError(msg)
         return url
 
-    def check_options(self) -> CheckOptions:
-        """The part of the config that changes what LanguageTool answers (and so keys the cache)."""
+    def check_options(self, language: str | None = None) -> CheckOptions:
+        """The part of the config that changes what LanguageTool answers (and so keys the cache);
+        ``language`` instead of the configured one, as the stage checks a British document."""
+        switched = language is not None and language != self.language
         return CheckOptions(
-            language=self.language,
-            disabled_rules=self.disabled_rules,
+            language=language or self.language,
+            disabled_rules=self.disabled_rules + (BRITISH_RULES_OFF if switched else ()),
             enabled_rules=self.enabled_rules,
             disabled_categories=self.disabled_categories,
             enabled_categories=self.enabled_categories,
@@ -207,15 +220,15 @@ class GrammarStage(Stage):
         self._failure_path: Path | None = None  # where a server we started records that it is gone for good
         # Per process, never pickled (see __getstate__): made on first use in each process.
         self._server: LanguageToolServer | None = None  # only in the process that started it
-        self._client: Checker | None = None
-        self._fixed_client: Checker | None = None  # set by use_client, for tests
+        self._clients: dict[str, Checker] = {}  # by language
+        self._fixed_clients: dict[str, Checker] = {}  # set by use_client, for tests ("": any language)
         self._cache: MatchCache | None = None
         self._pid = 0  # the process _client and _cache belong to
         self._down: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state.update(_server=None, _client=None, _fixed_client=None, _cache=None, _pid=0, _down=None)
+        state.update(_server=None, _clients={}, _fixed_clients={}, _cache=None, _pid=0, _down=None)
         return state
 
     def survey(self, text: str) -> None:
@@ -234,9 +247,11 @@ class GrammarStage(Stage):
         self._surveyed |= surveyed
         self._names.update(names)
 
-    def use_client(self, client: Checker, version: str = "test") -> None:
-        """Check with ``client`` instead of a LanguageTool server, in this process only: for tests."""
-        self._fixed_client, self._url, self._version = client, "fake://", version
+    def use_client(self, client: Checker, version: str = "test", british: Checker | None = None) -> None:
+        """Check with ``client`` (and ``british`` for en-GB) instead of a LanguageTool server, in this
+        process only: for tests."""
+        self._fixed_clients = {"": client} | ({"en-gb": british} if british is not None else {})
+        self._url, self._version = "fake://", version
 
     def start_run(self) -> None:
         """Start a LanguageTool server for the run, or check that ``server_url`` answers."""
@@ -284,7 +299,7 @@ class GrammarStage(Stage):
             server.stop()
         if self._cache is not None:
             self._cache.close()
-        self._server = self._client = self._cache = None
+        self._server, self._clients, self._cache = None, {}, None
         self._url = self._failure_path = None
 
     def process(self, text: str, doc: Document) -> StageResult:
@@ -294,11 +309,18 @@ class GrammarStage(Stage):
         result = StageResult()
         matches = self._check_document(text, result.stats)
         result.metadata["languagetool_version"] = self._version
-        latin = self.config.language.split("-")[0].lower() not in NON_LATIN_LANGUAGES
+        language = self.config.language
+        british = british_spellings(text, matches)
+        if self.config.british_as_british and language.lower() == "en-us" and british >= BRITISH_MIN_WORDS:
+            language = "en-GB"
+            matches = self._check_document(text, result.stats, language)
+            result.metadata["grammar_language"] = f"en-GB: {british} words are spelled the British way"
+            result.stats["checked_as_british"] += 1
+        latin = language.split("-")[0].lower() not in NON_LATIN_LANGUAGES
         unknown = unknown_word_share(text, matches, latin)
         if unknown > self.config.max_unknown_word_share:
             result.metadata["grammar_skipped"] = (
-                f"{unknown:.0%} of the words are unknown to LanguageTool ({self.config.language}): "
+                f"{unknown:.0%} of the words are unknown to LanguageTool ({language}): "
                 "probably another language, so no grammar flags"
             )
             result.stats["skipped_other_language"] += 1
@@ -345,18 +367,18 @@ class GrammarStage(Stage):
             evidence={"category": match.category, "issue_type": match.issue_type, "languagetool": self._version},
         )
 
-    def _check_document(self, text: str, stats: Counter[str]) -> list[LTMatch]:
+    def _check_document(self, text: str, stats: Counter[str], language: str | None = None) -> list[LTMatch]:
         """Every match in ``text``; the server lost once is waited for and the document retried."""
         if self._down is not None:
             msg = f"LanguageTool server unavailable since an earlier document: {self._down}"
             raise DocumentError(msg)
         try:
-            return self._check_paragraphs(text, stats)
+            return self._check_paragraphs(text, stats, language)
         except ServerUnavailable as first:
             stats["retries"] += 1
             if self._await_server():
                 try:
-                    return self._check_paragraphs(text, stats)
+                    return self._check_paragraphs(text, stats, language)
                 except ServerUnavailable as second:
                     self._down = f"{second} (again after the server came back)"
             else:
@@ -369,7 +391,7 @@ class GrammarStage(Stage):
 
     def _await_server(self) -> bool:
         """Wait for the server to answer again (restarted by the watchdog if we started it)."""
-        self._client = None  # a new client for the new server process
+        self._clients = {}  # new clients for the new server process
         assert self._url is not None
         if not self._managed:
             return wait_until_healthy(self._url, EXTERNAL_SERVER_WAIT)
@@ -380,15 +402,15 @@ class GrammarStage(Stage):
         server = self._local_server()
         return server.failure if server is not None else recorded_failure(self._failure_path)
 
-    def _check_paragraphs(self, text: str, stats: Counter[str]) -> list[LTMatch]:
+    def _check_paragraphs(self, text: str, stats: Counter[str], language: str | None = None) -> list[LTMatch]:
         matches: list[LTMatch] = []
-        options = self.config.check_options()
+        options = self.config.check_options(language)
         cache = self._cache_here()
         for offset, paragraph in split_paragraphs(text):
             key = MatchCache.key(paragraph, self._version, options) if cache else ""
             found = cache.get(key) if cache else None
             if found is None:
-                found = self._client_here().check(paragraph)
+                found = self._client_here(options).check(paragraph)
                 stats["paragraphs_checked"] += 1
                 if cache:
                     cache.put(key, found)
@@ -404,16 +426,16 @@ class GrammarStage(Stage):
     def _enter_process(self) -> None:
         """Drop the client and cache of another process (a forked worker starts with copies)."""
         if self._pid != os.getpid():
-            self._client, self._cache, self._down, self._pid = None, None, None, os.getpid()
+            self._clients, self._cache, self._down, self._pid = {}, None, None, os.getpid()
 
-    def _client_here(self) -> Checker:
+    def _client_here(self, options: CheckOptions) -> Checker:
         self._enter_process()
-        if self._fixed_client is not None:
-            return self._fixed_client
-        if self._client is None:
+        if self._fixed_clients:
+            return self._fixed_clients.get(options.language.lower(), self._fixed_clients[""])
+        if options.language not in self._clients:
             assert self._url is not None
-            self._client = LanguageToolClient(self._url, self.config.check_options())
-        return self._client
+            self._clients[options.language] = LanguageToolClient(self._url, options)
+        return self._clients[options.language]
 
     def _cache_here(self) -> MatchCache | None:
         self._enter_process()

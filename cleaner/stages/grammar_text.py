@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from cleaner.languagetool import LTMatch
+from cleaner.variants import is_american_of
 
 # Below this many words a document's language is not judged by its unknown words: a couple
 # of names would make a large share.
@@ -23,6 +24,26 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 # LanguageTool's languages that are not written in the Latin alphabet.
 NON_LATIN_LANGUAGES = frozenset({"ar", "be", "el", "fa", "ja", "km", "ru", "ta", "uk", "zh"})
+
+
+# An en-US check finding at least this many British spellings checks the document as en-GB.
+BRITISH_MIN_WORDS = 2
+
+
+def british_spellings(text: str, matches: list[LTMatch]) -> int:
+    """How many of the spelling matches are British spellings that LanguageTool would respell
+    the American way (``criticised`` -> ``criticized``).
+
+    >>> m = [LTMatch(0, 10, "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "", ("criticized",)),
+    ...      LTMatch(11, 16, "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling", "", ("Rooms",))]
+    >>> british_spellings("criticised Roons", m)
+    1
+    """
+    return sum(
+        1
+        for m in matches
+        if m.issue_type == "misspelling" and any(is_american_of(text[m.start : m.end], r) for r in m.replacements)
+    )
 
 
 # A paragraph longer than this goes to LanguageTool in pieces: its time and memory grow

@@ -254,8 +254,61 @@ def test_the_pickled_stage_carries_no_server_client_or_cache(tmp_path: Path) -> 
     stage.survey("Zorvath")
     stage.process("He he", doc(""))
     copy = pickle.loads(pickle.dumps(stage))
-    assert (copy._server, copy._client, copy._cache) == (None, None, None)
+    assert (copy._server, copy._clients, copy._fixed_clients, copy._cache) == (None, {}, {}, None)
     assert copy._names == stage._names and copy._url == stage._url
+
+
+class _Speller:
+    """A fake check: each listed word is a misspelling with its listed suggestion."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = words
+
+    def check(self, text: str) -> list[LTMatch]:
+        return [
+            LTMatch(
+                m.start(), m.end(), "MORFOLOGIK_RULE", "TYPOS", "misspelling", "Spelling?", (self.words[m.group()],)
+            )
+            for m in re.finditer(r"\w+", text)
+            if m.group() in self.words
+        ]
+
+
+BRITISH = "The council criticised the plan. Its colour scheme upset the neighbourhood, and the Mayr agreed."
+
+
+def test_a_document_spelled_the_british_way_is_checked_as_british(tmp_path: Path) -> None:
+    """Its British spellings are no mistakes: the en-GB check's flags count, and the metadata says why."""
+    us = _Speller({"criticised": "criticized", "colour": "color", "neighbourhood": "neighborhood", "Mayr": "Mayor"})
+    stage = make_stage(tmp_path, cache=False)
+    stage.use_client(us, british=_Speller({"Mayr": "Mayor"}))
+    result = stage.process(BRITISH, doc(BRITISH))
+    assert [f.text for f in result.flags] == ["Mayr"]
+    assert result.metadata["grammar_language"] == "en-GB: 3 words are spelled the British way"
+    stage.config = stage.config.model_copy(update={"british_as_british": False})
+    assert [f.text for f in stage.process(BRITISH, doc(BRITISH)).flags] == [
+        "criticised",
+        "colour",
+        "neighbourhood",
+        "Mayr",
+    ]
+
+
+def test_the_british_check_leaves_the_oxford_ize_out() -> None:
+    """en-GB's LanguageTool suggests -ize for every -ise: a house style, not a mistake of the text."""
+    config = GrammarConfig()
+    assert "OXFORD_SPELLING_Z_NOT_S" in config.check_options("en-GB").disabled_rules
+    assert "OXFORD_SPELLING_Z_NOT_S" not in config.check_options().disabled_rules
+    assert "OXFORD_SPELLING_Z_NOT_S" not in GrammarConfig(language="en-GB").check_options().disabled_rules
+
+
+def test_one_british_spelling_does_not_make_a_document_british(tmp_path: Path) -> None:
+    text = "The council criticised the plan, and the Mayr agreed."
+    stage = make_stage(tmp_path, cache=False)
+    stage.use_client(_Speller({"criticised": "criticized", "Mayr": "Mayor"}), british=_Speller({}))
+    result = stage.process(text, doc(text))
+    assert [f.text for f in result.flags] == ["criticised", "Mayr"]
+    assert "grammar_language" not in result.metadata
 
 
 def test_process_before_start_run_says_what_to_do() -> None:
