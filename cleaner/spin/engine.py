@@ -36,6 +36,7 @@ from cleaner.spin.suspects import (
     thesauri,
 )
 from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
+from cleaner.variants import american_forms
 
 name_counts = entities.name_counts
 STAGE = "spin"
@@ -230,6 +231,8 @@ class Detector:
                 gains = self.ranked_candidates(words, token)
                 if not gains or max(g[0] for g in gains) < self.settings.prefilter_gain:
                     continue
+                if american_forms(token.lower) & {word for _, word, _ in gains}:
+                    continue  # a British spelling (criticised, among its candidates criticized): no swap
                 best = gains[: self.settings.lm_shortlist_from]
                 found.append(self._suspect(token, words, [(w, g, b) for g, w, b in best]))
         return found

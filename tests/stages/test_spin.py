@@ -255,6 +255,15 @@ def test_a_plural_demonym_swap_is_flagged_with_a_plural_suggestion(offline_detec
     assert [(f.text, f.rule, f.suggestions[0]) for f in flags] == [("Iranians", "entity:demonym", "Armenians")]
 
 
+def test_a_british_spelling_is_no_swap(offline_detector: Detector) -> None:
+    """A model trained mostly on American text finds criticized likelier: that is spelling, not spinning."""
+    text = "The council criticised the plan for the new harbour on Monday, and the mayor agreed with it."
+    lm = PreferringLM({"criticized", "harbor"})
+    stage = stage_with(offline_detector, lm, threshold=0.0)
+    flagged = {f.text for f in stage.process(text, Document(id="t", source="-", text=text)).flags}
+    assert not flagged & {"criticised", "harbour"}
+
+
 def test_the_models_own_proposal_is_a_candidate_no_thesaurus_lists(offline_detector: Detector) -> None:
     # "trade" is no thesaurus neighbour of "harmony"; the model proposes it and likes it best.
     assert "trade" not in {c.word for c in offline_detector.candidates("harmony")}
