@@ -100,6 +100,11 @@ class DocumentResult(BaseModel):
         "one edit of the later stage, so fewer edits may carry a stage's name than it counted.",
     )
     error: str | None = Field(default=None, description="Why the document failed, if it did.")
+    file: str | None = Field(
+        default=None,
+        description="In report.json: the name of the document's `.txt` and `.diff` in the run folder, without the "
+        "suffix (its id made safe for a file name: `a~2` -> `a_2`, `j/k` -> `j_k`).",
+    )
 
     @property
     def failed(self) -> bool:

@@ -157,6 +157,21 @@ def test_decisions_a_rerun_made_stale_are_counted_by_run_review_and_apply(tmp_pa
     assert "changes reverted" not in applied.stdout.decode()
 
 
+def test_the_report_names_each_documents_files(tmp_path: Path) -> None:
+    """Ids are made safe for file names (a repeat's ~2 too): a script finds the files by `file`, not by the id."""
+    lines = [{"id": "a", "text": "One."}, {"id": "a", "text": "Two."}, {"id": "j/k", "text": "Three."}, {"id": "x"}]
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    assert cleaner("run", tmp_path / "in.jsonl", "--out", tmp_path / "out", "--stages", STAGES).returncode == 1
+    report = Report.model_validate_json((tmp_path / "out" / "report.json").read_bytes())
+    files = {d.id: d.file for d in report.documents}
+    assert files["a~2"] == "a_2" and files["j/k"] == "j_k"
+    for doc in report.documents:
+        if doc.failed:
+            assert doc.file is None
+        else:
+            assert (tmp_path / "out" / f"{doc.file}.txt").read_text(encoding="utf-8") == doc.text
+
+
 def test_a_report_page_past_its_limit_says_so(tmp_path: Path) -> None:
     result = cleaner("run", SEEDS, "--out", tmp_path / "out", "--stages", STAGES, "--html-limit", "0.001")
     assert result.returncode == 0

@@ -92,7 +92,8 @@ class DocumentWriter:
         too_long = self.html_limit_mb > 0 and section_floor(result, input_text) > self.html_limit_mb * 2**20
         html = b"" if too_long else render_document(result, input_text).encode("utf-8")
         brief = render_brief(result).encode("utf-8")
-        return WrittenDocument(outcome, result.model_dump_json().encode("utf-8"), html, brief)
+        record = result.model_copy(update={"file": None if result.failed else name}).model_dump_json()
+        return WrittenDocument(outcome, record.encode("utf-8"), html, brief)
 
 
 class RunWriter:
