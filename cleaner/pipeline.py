@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from cleaner.config import PipelineConfig, load_config
-from cleaner.errors import DocumentError, FatalError
+from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.inputs import InputFailure, Source, load, surrogate_problem
 from cleaner.model import Document, DocumentResult
 from cleaner.processes import die_with_parent
@@ -105,7 +105,7 @@ class Pipeline:
 
     def process(self, doc: Document) -> DocumentResult:
         """Run every stage over one document; its failure is reported in the result, not raised
-        (a :class:`FatalError`, which stops the run, is)."""
+        (a :class:`FatalError` or :class:`ConfigError`, which stop the run, are)."""
         problem = surrogate_problem(doc.text)
         if problem is not None:
             return _failed(doc, f"the text cannot be processed: {problem}")
@@ -118,8 +118,8 @@ class Pipeline:
                 trace.apply(stage.name, result.changes)
             except DocumentError as exc:
                 return _failed(doc, f"{stage.name}: {exc}")
-            except FatalError:  # the run cannot go on (or the pipeline is misused): not this document's fault
-                raise
+            except (FatalError, ConfigError):  # the run cannot go on, or a file of the user's is wrong:
+                raise  # not this document's fault, nor a bug to report
             except Exception as exc:  # a bug in one stage must not sink the run
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"

@@ -158,6 +158,15 @@ def test_the_grammar_stage_used_outside_with_raises_once_instead_of_failing_ever
         pipe.process(Document(id="d", source="-", text="A sentence."))
 
 
+def test_a_broken_rule_file_met_mid_run_stops_the_run_as_a_config_error(tmp_path: Path) -> None:
+    """The spin stage reads its fingerprint packs on first use: a malformed one is the user's file to fix,
+    not an internal error of every document."""
+    (tmp_path / "mine.yaml").write_text("phrases: [unclosed\n", encoding="utf-8")
+    pipe = Pipeline(stages=["spin"], overrides={"spin": {"fingerprints": str(tmp_path), "use_lm": False}})
+    with pipe, pytest.raises(ConfigError, match="cannot read the fingerprint pack"):
+        pipe.process(Document(id="d", source="-", text="A sentence about the harmony talks."))
+
+
 class DieInWorker(Stage):
     """Unit-test stage: the worker process dies on the document named 'kill'."""
 
