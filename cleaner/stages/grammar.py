@@ -50,8 +50,8 @@ from cleaner.stages.grammar_cache import MatchCache
 from cleaner.stages.grammar_text import (
     BRITISH_MIN_WORDS,
     NON_LATIN_LANGUAGES,
+    NameCounts,
     british_spellings,
-    capitalised_words,
     is_recurring_name,
     only_decomposed,
     safe_fixes,
@@ -60,7 +60,7 @@ from cleaner.stages.grammar_text import (
 )
 from cleaner.trace import Change
 
-__all__ = ["GrammarConfig", "GrammarStage", "capitalised_words", "split_paragraphs", "unknown_word_share"]
+__all__ = ["GrammarConfig", "GrammarStage", "NameCounts", "split_paragraphs", "unknown_word_share"]
 
 # How long to wait for a server we did not start (``server_url``) to answer again before
 # failing a document: nobody restarts it, so waiting longer would only slow a broken run.
@@ -212,7 +212,7 @@ class GrammarStage(Stage):
 
     def __init__(self, config: StageConfig | None = None) -> None:
         super().__init__(config)
-        self._names: Counter[str] = Counter()
+        self._names = NameCounts()
         self._surveyed = False
         self._url: str | None = None
         self._version = ""
@@ -232,16 +232,16 @@ class GrammarStage(Stage):
         return state
 
     def survey(self, text: str) -> None:
-        self._names.update(capitalised_words(text))
+        self._names.add(text)
         self._surveyed = True
 
-    def take_survey(self) -> tuple[bool, Counter[str]]:
+    def take_survey(self) -> tuple[bool, NameCounts]:
         """Whether anything was surveyed, and the name counts; handed over and forgotten."""
         gathered = (self._surveyed, self._names)
-        self._surveyed, self._names = False, Counter()
+        self._surveyed, self._names = False, NameCounts()
         return gathered
 
-    def merge_survey(self, gathered: tuple[bool, Counter[str]]) -> None:
+    def merge_survey(self, gathered: tuple[bool, NameCounts]) -> None:
         """Add the name counts of documents surveyed in another process."""
         surveyed, names = gathered
         self._surveyed |= surveyed
@@ -325,7 +325,7 @@ class GrammarStage(Stage):
             )
             result.stats["skipped_other_language"] += 1
             return result
-        counts = self._names if self._surveyed else capitalised_words(text)
+        counts = self._names if self._surveyed else NameCounts.of(text)
         threshold = self.config.accept_recurring_names
         kept, names = [], set()
         for match in matches:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from cleaner.languagetool import LTMatch
 from cleaner.variants import is_american_of
@@ -20,6 +21,9 @@ MIN_WORDS_TO_JUDGE_LANGUAGE = 30
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+# What comes before a sentence's first word: the text's start, or a sentence end and space
+# (quotes and brackets allowed); searched in the few characters before the word.
+_SENTENCE_START = re.compile(r"(?:\A|[.!?:][\"”’')\]]*\s+|\n\s*)[\"“‘'(\[]*\Z")
 # A letter of the Latin alphabet, accented or not (Latin-1, Latin Extended A/B and Additional).
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 # LanguageTool's languages that are not written in the Latin alphabet.
@@ -88,19 +92,49 @@ def _pieces(offset: int, paragraph: str, limit: int) -> Iterator[tuple[int, str]
         yield offset, paragraph
 
 
-def capitalised_words(text: str) -> Counter[str]:
-    """How often each capitalised run of letters occurs in ``text``.
+@dataclass
+class NameCounts:
+    """How often each capitalised run of letters occurs, as a name could, in the texts added.
 
-    >>> capitalised_words("Karabakh and Nagorno-Karabakh; O'Brien.")
-    Counter({'Karabakh': 2, 'Nagorno': 1, 'O': 1, 'Brien': 1})
+    A word that opens sentences counts there only if it is also capitalised inside one, in any
+    of the texts: any word is capitalised at a sentence's start, a misspelled one too
+    ("Goverment said ...").
+
+    >>> counts = NameCounts.of("Goverment spoke. Goverment agreed. Then Kean left. Kean said so.")
+    >>> counts["Goverment"], counts["Kean"], counts["Then"]
+    (0, 2, 0)
+    >>> counts.add("Minister Goverment"); counts["Goverment"]
+    3
     """
-    return Counter(w for w in _LETTER_RUN.findall(text) if w[0].isupper())
+
+    inside: Counter[str] = field(default_factory=Counter)
+    opening: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, text: str) -> NameCounts:
+        counts = cls()
+        counts.add(text)
+        return counts
+
+    def add(self, text: str) -> None:
+        for match in _LETTER_RUN.finditer(text):
+            word, at = match.group(), match.start()
+            if word[0].isupper():
+                (self.opening if _SENTENCE_START.search(text, max(0, at - 8), at) else self.inside)[word] += 1
+
+    def update(self, other: NameCounts) -> None:
+        self.inside.update(other.inside)
+        self.opening.update(other.opening)
+
+    def __getitem__(self, word: str) -> int:
+        inside = self.inside[word]
+        return inside + self.opening[word] if inside else 0
 
 
-def is_recurring_name(word: str, counts: Counter[str], threshold: int) -> bool:
+def is_recurring_name(word: str, counts: NameCounts, threshold: int) -> bool:
     """Whether a flagged ``word`` is capitalised and each of its capitalised parts occurs ``threshold`` times.
 
-    >>> counts = Counter({"Sarkisian": 3, "Rafik": 1})
+    >>> counts = NameCounts.of("Rafik met Sarkisian, Sarkisian and Sarkisian.")
     >>> is_recurring_name("Sarkisian's", counts, 2), is_recurring_name("Rafik", counts, 2)
     (True, False)
     >>> is_recurring_name("sarkisian", counts, 2)  # lower case: a word, not a name

@@ -145,6 +145,18 @@ def test_a_name_that_recurs_across_the_run_is_not_a_spelling_mistake(tmp_path: P
     assert result.metadata["grammar_accepted_names"] == ["Zorvath"]
 
 
+def test_a_word_seen_only_opening_sentences_is_not_taken_for_a_name(tmp_path: Path) -> None:
+    """Any word is capitalised there: a misspelling twice at a sentence's start ("Goverment said ...")
+    is no name, in this document or across the run, until it turns up capitalised inside a sentence."""
+    stage = make_stage(tmp_path)
+    stage.survey("Qelbrin spoke on Monday.")
+    stage.survey("Qelbrin left. It rained.")
+    result = stage.process("Qelbrin left. It rained.", doc(""))
+    assert [f.text for f in result.flags] == ["Qelbrin"]
+    stage.survey("Then the minister met Qelbrin.")
+    assert stage.process("Qelbrin left. It rained.", doc("")).flags == []
+
+
 def test_without_a_survey_recurrence_is_counted_in_the_document(tmp_path: Path) -> None:
     text = "Zorvath came. Later Zorvath left. Qelbrin stayed."
     assert [f.text for f in make_stage(tmp_path).process(text, doc(text)).flags] == ["Qelbrin"]
