@@ -84,10 +84,33 @@ def message(suspect: Suspect, best: str) -> str:
         return f"“{word}” looks like a misspelling of “{best}”, which is better attested {where} and in English."
     if suspect.rule == "entity:demonym":
         return f"“{word}” is out of place in a text about “{best}”; a spinner may have swapped the demonym."
-    lm = f"; the language model agrees by {suspect.lm_gains[0]:.1f} nats" if suspect.lm_gains else ""
+    lm = f"; the language model {model_says(suspect.lm_gains[0])}" if suspect.lm_gains else ""
     if lm and suspect.figures.second_gain is not None:
-        lm += f" (a second model by {suspect.figures.second_gain:.1f})"
+        lm += f" (a second model: {likelier(suspect.figures.second_gain)})"
     return f"“{word}” may be a thesaurus swap for “{best}”, which fits the words around it better{lm}."
+
+
+def model_says(gain: float) -> str:
+    """A model's preference for the suggestion (``gain``: its log-likelihood ratio) in words.
+
+    >>> model_says(11.1), model_says(-3.0)
+    ('finds the sentence with it about 66,000 times likelier', 'prefers the sentence as written')
+    """
+    return f"finds the sentence with it {likelier(gain)}" if gain > 0 else "prefers the sentence as written"
+
+
+def likelier(gain: float) -> str:
+    """How many times likelier a log-likelihood ratio ``gain`` makes the suggestion.
+
+    >>> likelier(2.0), likelier(8.0), likelier(40.0), likelier(-1.0)
+    ('about 7.4 times likelier', 'about 3,000 times likelier', 'over a million times likelier', 'not likelier')
+    """
+    if gain <= 0:
+        return "not likelier"
+    ratio = math.exp(gain)
+    if ratio > 1e6:
+        return "over a million times likelier"
+    return f"about {float(f'{ratio:.2g}'):,.0f} times likelier" if ratio >= 10 else f"about {ratio:.1f} times likelier"
 
 
 def one_decision_per_name(suspects: list[Suspect]) -> None:

@@ -153,7 +153,7 @@ def test_an_undecided_position_gets_the_second_models_opinion(offline_detector: 
     assert (agreed.evidence["second_model_gain"], doubted.evidence["second_model_gain"]) == (8.0, 0.0)
     assert agreed.evidence["lm_gain"] == doubted.evidence["lm_gain"] == 8.0
     assert agreed.score > 0.5 > doubted.score
-    assert "a second model by 8.0" in agreed.message
+    assert "(a second model: about 3,000 times likelier)" in agreed.message
 
 
 def test_a_decided_position_is_not_asked_again(offline_detector: Detector) -> None:
