@@ -226,21 +226,17 @@ def test_stage_pickles_without_its_models(offline_detector: Detector) -> None:
     assert copy.run_names["Kean"] == 2
 
 
-def test_misspelled_name_is_an_entity_flag(offline_detector: Detector) -> None:
-    text = "James O’Brien spoke on Monday. Later, O’Brian said the talks would go on. O’Brien left."
-    lm = PreferringLM({"O’Brien"})
-    stage = stage_with(offline_detector, lm)
+@pytest.mark.parametrize(
+    ("mention", "better"),
+    [("O’Brian", "O’Brien"), ("O’Brian’s", "O’Brien’s")],
+    ids=["plain", "possessive, which the suggestion keeps"],
+)
+def test_misspelled_name_is_an_entity_flag(offline_detector: Detector, mention: str, better: str) -> None:
+    text = f"James O’Brien spoke on Monday. Later, {mention} aide said the talks would go on. O’Brien left."
+    stage = stage_with(offline_detector, PreferringLM({better}))
     flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
-    assert [(f.text, f.suggestions[0]) for f in flags] == [("O’Brian", "O’Brien")]
+    assert [(f.text, f.suggestions[0]) for f in flags] == [(mention, better)]
     assert flags[0].evidence["edit_distance"] == 1
-
-
-def test_a_misspelled_name_in_the_possessive_is_flagged_with_the_possessive_kept(offline_detector: Detector) -> None:
-    text = "James O’Brien spoke on Monday. Later, O’Brian’s aide said the talks would go on. O’Brien left."
-    lm = PreferringLM({"O’Brien’s"})
-    stage = stage_with(offline_detector, lm)
-    flags = [f for f in stage.process(text, Document(id="t", source="-", text=text)).flags if f.kind == "entity"]
-    assert [(f.text, f.suggestions[0]) for f in flags] == [("O’Brian’s", "O’Brien’s")]
 
 
 def test_a_plural_demonym_swap_is_flagged_with_a_plural_suggestion(offline_detector: Detector) -> None:
