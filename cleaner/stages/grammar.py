@@ -19,9 +19,11 @@ document that still cannot be checked fails with the reason, and the others go o
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,6 +61,7 @@ from cleaner.stages.grammar_text import (
     unknown_word_share,
 )
 from cleaner.trace import Change
+from cleaner.variants import british_words
 
 __all__ = ["GrammarConfig", "GrammarStage", "NameCounts", "split_paragraphs", "unknown_word_share"]
 
@@ -196,6 +199,14 @@ class GrammarConfig(StageConfig):
         )
 
 
+@functools.cache
+def english_zipf() -> Callable[[str], float]:
+    """wordfreq's English word frequencies, loaded once per process (0.1 s), for :func:`british_words`."""
+    from cleaner.spin.prefilter import load_zipf
+
+    return load_zipf()
+
+
 # -- the stage -----------------------------------------------------------------------------
 
 
@@ -307,15 +318,22 @@ class GrammarStage(Stage):
             msg = "the grammar stage was used before start_run(): use the Pipeline as a context manager"
             raise FatalError(msg)
         result = StageResult()
-        matches = self._check_document(text, result.stats)
-        result.metadata["languagetool_version"] = self._version
-        language = self.config.language
-        british = british_spellings(text, matches)
-        if self.config.british_as_british and language.lower() == "en-us" and british >= BRITISH_MIN_WORDS:
+        language, british = self.config.language, 0
+        switch = self.config.british_as_british and language.lower() == "en-us"
+        if switch:  # a document plainly British is checked as such at once: one check, not two
+            british = british_words(text, english_zipf())
+        if british >= BRITISH_MIN_WORDS:
             language = "en-GB"
-            matches = self._check_document(text, result.stats, language)
+        matches = self._check_document(text, result.stats, language)
+        if switch and language != "en-GB":  # LanguageTool's speller may see what the word list missed
+            british = british_spellings(text, matches)
+            if british >= BRITISH_MIN_WORDS:
+                language = "en-GB"
+                matches = self._check_document(text, result.stats, language)
+        if language == "en-GB" and switch:
             result.metadata["grammar_language"] = f"en-GB: {british} words are spelled the British way"
             result.stats["checked_as_british"] += 1
+        result.metadata["languagetool_version"] = self._version
         latin = language.split("-")[0].lower() not in NON_LATIN_LANGUAGES
         unknown = unknown_word_share(text, matches, latin)
         if unknown > self.config.max_unknown_word_share:

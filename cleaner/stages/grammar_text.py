@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cleaner.languagetool import LTMatch
-from cleaner.variants import is_american_of
+from cleaner.variants import american_forms
 
 # Below this many words a document's language is not judged by its unknown words: a couple
 # of names would make a large share.
@@ -43,11 +43,8 @@ def british_spellings(text: str, matches: list[LTMatch]) -> int:
     >>> british_spellings("criticised Roons", m)
     1
     """
-    return sum(
-        1
-        for m in matches
-        if m.issue_type == "misspelling" and any(is_american_of(text[m.start : m.end], r) for r in m.replacements)
-    )
+    spelling = (m for m in matches if m.issue_type == "misspelling" and m.replacements)
+    return sum(1 for m in spelling if american_forms(text[m.start : m.end]) & {r.lower() for r in m.replacements})
 
 
 # A paragraph longer than this goes to LanguageTool in pieces: its time and memory grow

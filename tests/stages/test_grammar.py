@@ -275,8 +275,10 @@ class _Speller:
 
     def __init__(self, words: dict[str, str]) -> None:
         self.words = words
+        self.calls = 0
 
     def check(self, text: str) -> list[LTMatch]:
+        self.calls += 1
         return [
             LTMatch(
                 m.start(), m.end(), "MORFOLOGIK_RULE", "TYPOS", "misspelling", "Spelling?", (self.words[m.group()],)
@@ -297,6 +299,7 @@ def test_a_document_spelled_the_british_way_is_checked_as_british(tmp_path: Path
     result = stage.process(BRITISH, doc(BRITISH))
     assert [f.text for f in result.flags] == ["Mayr"]
     assert result.metadata["grammar_language"] == "en-GB: 3 words are spelled the British way"
+    assert us.calls == 0, "plainly British from its words: checked once, as en-GB"
     stage.config = stage.config.model_copy(update={"british_as_british": False})
     assert [f.text for f in stage.process(BRITISH, doc(BRITISH)).flags] == [
         "criticised",
@@ -312,6 +315,19 @@ def test_the_british_check_leaves_the_oxford_ize_out() -> None:
     assert "OXFORD_SPELLING_Z_NOT_S" in config.check_options("en-GB").disabled_rules
     assert "OXFORD_SPELLING_Z_NOT_S" not in config.check_options().disabled_rules
     assert "OXFORD_SPELLING_Z_NOT_S" not in GrammarConfig(language="en-GB").check_options().disabled_rules
+
+
+def test_british_spellings_only_languagetool_knows_switch_after_the_us_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words the frequency list does not know (here: none) are seen in the en-US check."""
+    monkeypatch.setattr(grammar, "english_zipf", lambda: lambda _word: 0.0)
+    text = "The Zorbians organised it and the Qelbians recognised it; the Mayr agreed."
+    us = _Speller({"organised": "organized", "recognised": "recognized", "Mayr": "Mayor"})
+    stage = make_stage(tmp_path, cache=False)
+    stage.use_client(us, british=_Speller({"Mayr": "Mayor"}))
+    result = stage.process(text, doc(text))
+    assert [f.text for f in result.flags] == ["Mayr"] and us.calls == 1
 
 
 def test_one_british_spelling_does_not_make_a_document_british(tmp_path: Path) -> None:
