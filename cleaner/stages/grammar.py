@@ -162,9 +162,10 @@ class GrammarConfig(StageConfig):
     )
     british_as_british: bool = Field(
         default=True,
-        description="With language en-US, a document LanguageTool finds spelled the British way (at least "
-        f"{BRITISH_MIN_WORDS} words it would respell the American way, criticised or colour) is checked again as "
-        "en-GB, and its flags come from that check: British spelling is not a mistake, nor another language.",
+        description="With language en-US, a document spelled the British way is checked as en-GB: at least "
+        f"{BRITISH_MIN_WORDS} British spellings of commoner American words (criticised, colour), or words "
+        "LanguageTool's en-US check would respell the American way (then checked again). British spelling is not a "
+        "mistake, nor another language.",
     )
     apply_fixes: bool = Field(default=False, description="Apply fix_rules' unambiguous suggestions as edits.")
     fix_rules: tuple[str, ...] = Field(
@@ -234,7 +235,7 @@ class GrammarStage(Stage):
         self._clients: dict[str, Checker] = {}  # by language
         self._fixed_clients: dict[str, Checker] = {}  # set by use_client, for tests ("": any language)
         self._cache: MatchCache | None = None
-        self._pid = 0  # the process _client and _cache belong to
+        self._pid = 0  # the process _clients and _cache belong to
         self._down: str | None = None
 
     def __getstate__(self) -> dict[str, Any]:
