@@ -319,20 +319,9 @@ class GrammarStage(Stage):
             msg = "the grammar stage was used before start_run(): use the Pipeline as a context manager"
             raise FatalError(msg)
         result = StageResult()
-        language, british = self.config.language, 0
-        switch = self.config.british_as_british and language.lower() == "en-us"
-        if switch:  # a document plainly British is checked as such at once: one check, not two
-            british = british_words(text, english_zipf())
-        if british >= BRITISH_MIN_WORDS:
-            language = "en-GB"
-        matches = self._check_document(text, result.stats, language)
-        if switch and language != "en-GB":  # LanguageTool's speller may see what the word list missed
-            british = british_spellings(text, matches)
-            if british >= BRITISH_MIN_WORDS:
-                language = "en-GB"
-                matches = self._check_document(text, result.stats, language)
-        if language == "en-GB" and switch:
-            result.metadata["grammar_language"] = f"en-GB: {british} words are spelled the British way"
+        language, matches, british = self._checked(text, result.stats)
+        if british:
+            result.metadata["grammar_language"] = f"{language}: {british} words are spelled the British way"
             result.stats["checked_as_british"] += 1
         result.metadata["languagetool_version"] = self._version
         latin = language.split("-")[0].lower() not in NON_LATIN_LANGUAGES
@@ -385,6 +374,20 @@ class GrammarStage(Stage):
             message=match.message,
             evidence={"category": match.category, "issue_type": match.issue_type, "languagetool": self._version},
         )
+
+    def _checked(self, text: str, stats: Counter[str]) -> tuple[str, list[LTMatch], int]:
+        """The language ``text`` is checked in, LanguageTool's matches, and how many British
+        spellings made it en-GB (0: checked in the configured language; see ``british_as_british``)."""
+        language = self.config.language
+        if not (self.config.british_as_british and language.lower() == "en-us"):
+            return language, self._check_document(text, stats), 0
+        british = british_words(text, english_zipf())  # plainly British: checked as such at once
+        if british < BRITISH_MIN_WORDS:
+            matches = self._check_document(text, stats)
+            british = british_spellings(text, matches)  # LanguageTool's speller may see what the word list missed
+            if british < BRITISH_MIN_WORDS:
+                return language, matches, 0
+        return "en-GB", self._check_document(text, stats, "en-GB"), british
 
     def _check_document(self, text: str, stats: Counter[str], language: str | None = None) -> list[LTMatch]:
         """Every match in ``text``; the server lost once is waited for and the document retried."""
