@@ -16,7 +16,7 @@ an edit that no longer exists in the output cannot be accepted or rejected on it
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import attrgetter
@@ -288,6 +288,21 @@ def _ordered(edits: Sequence[Edit]) -> list[Edit]:
             )
             raise ValueError(msg)
     return ordered
+
+
+def cleaned_spans(edits: Sequence[Edit]) -> Iterator[tuple[int, int, int]]:
+    """``(index, start, end)`` of each edit's output in the cleaned text, in text order.
+
+    >>> e = Edit(stage="s", rule="r", source_start=2, source_end=4, before="xx", after="", reason="")
+    >>> list(cleaned_spans([e]))
+    [(0, 2, 2)]
+    """
+    delta = 0
+    for index in sorted(range(len(edits)), key=lambda i: (edits[i].source_start, edits[i].source_end)):
+        edit = edits[index]
+        start = edit.source_start + delta
+        yield index, start, start + len(edit.after)
+        delta += len(edit.after) - len(edit.before)
 
 
 def revert_edits(cleaned: str, edits: Sequence[Edit]) -> str:

@@ -12,6 +12,7 @@ from html import escape
 from importlib.resources import files
 
 from cleaner.model import DocumentResult, Edit, Flag, Summary
+from cleaner.trace import cleaned_spans
 
 _VISIBLE_WS = str.maketrans({" ": "\u2423", "\n": "\u00b6\n", "\t": "\u2192", "\u00a0": "\u237d"})
 
@@ -19,15 +20,6 @@ _VISIBLE_WS = str.maketrans({" ": "\u2423", "\n": "\u00b6\n", "\t": "\u2192", "\
 def _shown(text: str) -> str:
     """Escape ``text``; a change that is only white space gets visible symbols."""
     return escape(text.translate(_VISIBLE_WS) if text and not text.strip() else text)
-
-
-def _cleaned_spans(edits: list[Edit]) -> list[tuple[int, int, Edit]]:
-    spans, delta = [], 0
-    for edit in sorted(edits, key=lambda e: (e.source_start, e.source_end)):
-        start = edit.source_start + delta
-        spans.append((start, start + len(edit.after), edit))
-        delta += len(edit.after) - len(edit.before)
-    return spans
 
 
 def render_text(result: DocumentResult) -> str:
@@ -38,7 +30,8 @@ def render_text(result: DocumentResult) -> str:
     >>> render_text(DocumentResult(id="d", source="-", text="ok", edits=[e]))
     '<del title="s:r: x">&lt;b&gt;</del>ok'
     """
-    text, spans, flags = result.text, _cleaned_spans(result.edits), result.flags
+    text, flags = result.text, result.flags
+    spans = [(start, end, result.edits[i]) for i, start, end in cleaned_spans(result.edits)]
     cuts = {0, len(text)}
     for start, end, _ in spans:
         cuts |= {start, end}

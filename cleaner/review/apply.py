@@ -17,7 +17,6 @@ conflict (in the document's metadata under ``review_conflicts``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -36,7 +35,7 @@ from cleaner.review.decisions import (
     stale_decisions,
     valid_decisions,
 )
-from cleaner.trace import Change, Trace, apply_edits, revert_edits
+from cleaner.trace import Change, Trace, apply_edits, cleaned_spans, revert_edits
 
 REVIEW_STAGE = "review"
 
@@ -76,21 +75,6 @@ class _Shift:
     end: int
     growth: int  # new length of the edit's output minus its length in the cleaned text
     changed: bool
-
-
-def cleaned_spans(edits: list[Edit]) -> Iterator[tuple[int, int, int]]:
-    """``(index, start, end)`` of each edit's output in the cleaned text, in text order.
-
-    >>> e = Edit(stage="s", rule="r", source_start=2, source_end=4, before="xx", after="", reason="")
-    >>> list(cleaned_spans([e]))
-    [(0, 2, 2)]
-    """
-    delta = 0
-    for index in sorted(range(len(edits)), key=lambda i: (edits[i].source_start, edits[i].source_end)):
-        edit = edits[index]
-        start = edit.source_start + delta
-        yield index, start, start + len(edit.after)
-        delta += len(edit.after) - len(edit.before)
 
 
 def _decide_edit(edit: Edit, decision: Decision | None, config: ApplyConfig, counts: Counter[str]) -> Edit | None:

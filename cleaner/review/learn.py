@@ -33,10 +33,11 @@ from cleaner.boilerplate.rules import load_packs, pack_files
 from cleaner.config import rules_root
 from cleaner.model import DocumentResult
 from cleaner.report.files import write_atomic
-from cleaner.review.apply import ApplyConfig, apply_document, cleaned_spans, load_report
+from cleaner.review.apply import ApplyConfig, apply_document, load_report
 from cleaner.review.decisions import REVIEW_FILE, Decision, document_keys, drop_span, load_review, valid_decisions
 from cleaner.spin.candidates import STOPWORDS, sentences
 from cleaner.spin.fingerprints import load_fingerprints
+from cleaner.trace import cleaned_spans
 
 SPIN_FILE = "learned.yaml"
 BOILERPLATE_FILE = "learned-boilerplate.yaml"

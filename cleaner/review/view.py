@@ -10,8 +10,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cleaner.model import DocumentResult, Edit, Report
-from cleaner.review.apply import ApplyConfig, apply_document, cleaned_spans
+from cleaner.review.apply import ApplyConfig, apply_document
 from cleaner.review.decisions import Decision, document_keys, drop_span, item_check, valid_decisions
+from cleaner.trace import cleaned_spans
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
 # Regions up to this many (words before x words after) are compared word by word for the
