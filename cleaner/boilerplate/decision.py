@@ -37,11 +37,12 @@ def leading_non_prose(texts: list[str], limit: int, measure: Callable[[str], Lin
     >>> leading_non_prose(["Home", "News", "", "The talks, which began in May, ended without a deal."], 5)
     2
     """
+    measure = measure if measure is not None else shape_of  # an empty memo is falsy
     count = 0
     for t in texts:
         if not t.strip():
             continue
-        if count >= limit or (measure or shape_of)(t).prose:
+        if count >= limit or measure(t).prose:
             break
         count += 1
     return count

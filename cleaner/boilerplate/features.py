@@ -105,7 +105,7 @@ def document_features(
 
     ``measure`` measures the lines; give the same one to all pages of a run to measure a line once.
     """
-    measure = measure or LineMemo(shape_of)
+    measure = measure if measure is not None else LineMemo(shape_of)  # an empty memo is falsy
     blank = [not line.strip() for line in lines]
     index = [i for i, is_blank in enumerate(blank) if not is_blank]
     shapes = [measure(lines[i]) for i in index]

@@ -343,8 +343,10 @@ def test_lines_remembered_from_earlier_pages_decide_as_on_a_fresh_stage(path: Pa
     warmed = BoilerplateStage()
     for other in SEEDS:  # every seed line is now remembered, this page's included
         run(warmed, other.read_text(encoding="utf-8"))
-    assert len(warmed.first_rule) and warmed.measure(text.splitlines()[0]) is warmed.measure(text.splitlines()[0])
+    remembered = len(warmed.measure), len(warmed.first_rule)
+    assert all(remembered), "the runs did not fill the stage's memories"
     assert run(warmed, text)[2]["changes"] == run(BoilerplateStage(), text)[2]["changes"]
+    assert (len(warmed.measure), len(warmed.first_rule)) == remembered, "a line seen before was worked on again"
 
 
 WHOLE_PAGE_STARTING_WITH_PROSE = """\
