@@ -33,9 +33,9 @@ def test_the_shipped_packs_are_there():
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_rule_matches_its_examples(rule: Rule):
     for text in rule.must_match:
-        assert rule.pattern.search(text), f"{rule.id} should match {text!r}"
+        assert rule.matches(text), f"{rule.id} should match {text!r}"
     for text in rule.must_not_match:
-        assert not rule.pattern.search(text), f"{rule.id} should not match {text!r}"
+        assert not rule.matches(text), f"{rule.id} should not match {text!r}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -68,6 +68,14 @@ BAD_PACKS = [
     ("metadata, no groups", GOOD_RULE.replace("    pattern:", "    kind: metadata\n    pattern:"), 6, "named groups"),
     ("bad kind", GOOD_RULE.replace("    pattern:", "    kind: erase\n    pattern:"), 5, "kind must be"),
     ("not yaml", "description: [unclosed\n", None, "not valid YAML"),
+    ("keywords not a list", GOOD_RULE.replace("    pattern:", "    keywords: ad\n    pattern:"), 5, "keywords must"),
+    ("an empty keyword", GOOD_RULE.replace("    pattern:", "    keywords: [ad, '']\n    pattern:"), 5, "keywords must"),
+    (
+        "example without a keyword",
+        GOOD_RULE.replace("    pattern:", "    keywords: [advert]\n    pattern:"),
+        8,
+        "does not match its own example",
+    ),
 ]
 
 
@@ -89,6 +97,17 @@ def test_a_good_pack_loads(tmp_path: Path):
     path.write_text(GOOD_RULE, encoding="utf-8")
     (rule,) = load_pack(path).rules
     assert rule.id == "mine.ad" and rule.matches("AD") and not rule.matches("ADS")
+
+
+def test_keywords_gate_the_pattern_in_any_case(tmp_path: Path):
+    path = tmp_path / "mine.yaml"
+    keyed = GOOD_RULE.replace("'^AD$'", "'^.*sponsored'").replace("[AD]", "[Sponsored by X]").replace("[ADS]", "[News]")
+    keyed = keyed.replace("    pattern:", "    ignore_case: true\n    keywords: [SPONSORED, paid post]\n    pattern:")
+    path.write_text(keyed, encoding="utf-8")
+    (rule,) = load_pack(path).rules
+    assert rule.keywords == ("sponsored", "paid post")
+    assert rule.matches("SPONSORED CONTENT") and rule.matches("Sponsored by X")
+    assert rule.may_match("a paid post") and not rule.may_match("news of the day")
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path: Path):

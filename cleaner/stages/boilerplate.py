@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from functools import partial
 from pathlib import Path
 
 from pydantic import Field
@@ -67,10 +66,9 @@ from cleaner.boilerplate.removal import (
     split_lines,
 )
 from cleaner.boilerplate.rules import (
+    DropRules,
     Drops,
-    any_of,
     drop_teaser_lists,
-    first_rule,
     lines_after_end,
     lines_found,
     load_packs,
@@ -203,7 +201,6 @@ class BoilerplateStage(Stage):
         packs = load_packs([*cfg.extra_packs, *shipped])
         rules = [rule for pack in packs for rule in pack.rules]
         self.drop_rules = tuple(r for r in rules if r.kind == "drop")
-        self.drop_any = any_of(self.drop_rules)
         self.metadata_rules = tuple(r for r in rules if r.kind == "metadata")
         self.end_rules = tuple(r for r in rules if r.kind == "ends-article")
         self.list_rules = tuple(r for r in rules if r.kind == "heads-list")
@@ -213,7 +210,7 @@ class BoilerplateStage(Stage):
         # Menus, share buttons and footers repeat across the pages of a run: each line is matched
         # against the rules, measured for the classifier and folded for the corpus count once (each bounded
         # to MEMO_LINES lines).
-        self.first_rule = LineMemo(partial(first_rule, rules=self.drop_rules, any_rule=self.drop_any), MEMO_LINES)
+        self.first_rule = LineMemo(DropRules(self.drop_rules).first, MEMO_LINES)
         self.measure = LineMemo(shape_of, MEMO_LINES)
         self.line_key = LineMemo(_line_key, MEMO_LINES)
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner.boilerplate.decision import Trim, classify_lines
 from cleaner.boilerplate.removal import drop_adjacent_repeats, removal_changes, split_lines
-from cleaner.boilerplate.rules import any_of, load_pack, match_rules
+from cleaner.boilerplate.rules import DropRules, any_of, lines_found, load_pack, match_rules
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import stage_class
@@ -300,12 +300,20 @@ def test_the_compiled_model_agrees_with_walking_its_trees(stage: BoilerplateStag
 
 
 def test_the_rule_union_finds_exactly_what_the_rules_find_one_by_one(stage: BoilerplateStage):
-    assert stage.drop_any is not None  # the shipped packs join into one pattern
+    drop = DropRules(stage.drop_rules)
+    assert drop.union is not None and not drop.every_line  # the shipped packs join into one pattern
+    assert drop.keywords  # and some of them are tried by their keywords
     texts = [p.read_text(encoding="utf-8") for p in SEEDS]
     texts += [case["input"] for path in GOLDEN for case in json.loads(path.read_text(encoding="utf-8"))]
     lines = [line for text in texts for line in text.split("\n")]
     lines += ["Copyright 2024 Example Media", "Some text. All rights reserved.", "We use cookies on this site"]
-    assert match_rules(lines, stage.drop_rules, stage.drop_any) == match_rules(lines, stage.drop_rules)
+    lines += [text for rule in stage.drop_rules for text in (*rule.must_match, *rule.must_not_match)]
+
+    def one_by_one(line: str) -> tuple[str, str] | None:
+        rule = next((r for r in stage.drop_rules if r.matches(line)), None)
+        return None if rule is None else (rule.id, rule.description.strip())
+
+    assert match_rules(lines, stage.drop_rules) == lines_found(lines, one_by_one)
     assert len(match_rules(lines, stage.drop_rules)) >= 3
 
 
