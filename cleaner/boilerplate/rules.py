@@ -72,7 +72,9 @@ class Rule:
 
     def matches(self, line: str) -> bool:
         """Whether the rule fires on ``line`` (a line without its line break)."""
-        return self.may_match(line.lower()) and self.pattern.search(line) is not None
+        if self.keywords and not self.may_match(line.lower()):
+            return False
+        return self.pattern.search(line) is not None
 
     def may_match(self, lowered: str) -> bool:
         """Whether the line, lower-cased, holds one of the keywords (always true without keywords)."""
