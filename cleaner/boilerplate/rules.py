@@ -197,8 +197,9 @@ def any_of(rules: tuple[Rule, ...]) -> re.Pattern[str] | None:
     def scoped(rule: Rule, source: str) -> str:
         return f"(?{'i' if rule.pattern.flags & re.IGNORECASE else ''}:{source})"
 
-    anchored = [scoped(r, r.pattern.pattern[1:]) for r in rules if _anchored(r.pattern)]
-    others = [scoped(r, r.pattern.pattern) for r in rules if not _anchored(r.pattern)]
+    at_start = [_anchored(r.pattern) for r in rules]  # parses each pattern: once
+    anchored = [scoped(r, r.pattern.pattern[1:]) for r, first in zip(rules, at_start, strict=True) if first]
+    others = [scoped(r, r.pattern.pattern) for r, first in zip(rules, at_start, strict=True) if not first]
     parts = ([f"^(?:{'|'.join(anchored)})"] if anchored else []) + others
     try:
         return re.compile("|".join(parts))
