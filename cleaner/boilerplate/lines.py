@@ -150,22 +150,29 @@ def _count_linkish(text: str) -> int:
 
 class LineMemo(Generic[T]):
     """A function of one line that remembers its answers: menus, share buttons and footers repeat
-    within a page and across the pages of a site, and are worked on once per run. Forgets all
-    when ``limit`` lines are remembered.
+    within a page and across the pages of a site, and are worked on once per run. Lines longer
+    than ``longest`` characters are worked on each time: prose seldom repeats, and remembering
+    it would hold most of a run's text. Forgets all when ``limit`` lines are remembered.
 
     >>> measure = LineMemo(shape_of, limit=2)
     >>> measure("Home") is measure("Home"), measure("Home").words, len(measure)
     (True, 1, 1)
+    >>> count = LineMemo(len, longest=4)
+    >>> count("Home"), count("Homepage"), len(count)
+    (4, 8, 1)
     """
 
-    def __init__(self, function: Callable[[str], T], limit: int = 100_000) -> None:
+    def __init__(self, function: Callable[[str], T], limit: int = 100_000, longest: int = 200) -> None:
         self.function = function
         self.limit = limit
+        self.longest = longest
         self._answers: dict[str, T] = {}
 
     def __call__(self, line: str) -> T:
         if line in self._answers:
             return self._answers[line]
+        if len(line) > self.longest:
+            return self.function(line)
         if len(self._answers) >= self.limit:
             self._answers.clear()
         answer = self._answers[line] = self.function(line)
