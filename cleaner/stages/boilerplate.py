@@ -28,7 +28,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    model (:mod:`cleaner.boilerplate.sequence`), which reads each line's features together
    with where the line sits among the line model's verdicts on the whole page (the article's
    span, the segments of the page, the probability mass before and after it).
-   The title (the first line no rule dropped) stays when ``keep_title`` is on.
+   The title stays when ``keep_title`` is on: the first line no rule dropped of extracted
+   text; on a whole page, the longest headline-shaped line right above the article.
 6. **The headline** (``title_to_metadata``, off by default): the first line left, when shaped
    like a headline, moves into the document's metadata as ``title`` (``title.metadata``).
 
@@ -156,8 +157,9 @@ class BoilerplateConfig(StageConfig):
     )
     keep_title: bool = Field(
         default=True,
-        description="Keep the first line (the title) whatever the classifier says; rules still apply. "
-        "Not with `title_to_metadata`, which takes the headline out of the text.",
+        description="Keep the title whatever the classifier says; rules still apply. The title of extracted text "
+        "is its first line; on a whole page, whose first lines are menus, the longest headline-shaped line right "
+        "above the article. Not with `title_to_metadata`, which takes the headline out of the text.",
     )
     title_to_metadata: bool = Field(
         default=False,
@@ -247,7 +249,6 @@ class BoilerplateStage(Stage):
         drops = self.rule_drops(texts)
         cfg = self.settings
         if self.model is not None:
-            title = _title_index(texts, drops) if cfg.keep_title and not cfg.title_to_metadata else None
             scored = score_lines(texts, self.model, drops, self.measure)
             extracted = (
                 leading_non_prose(texts, cfg.extracted_lead + 1, self.measure) <= cfg.extracted_lead
@@ -260,6 +261,9 @@ class BoilerplateStage(Stage):
             )
             result.stats["taken_as_extracted"] += int(extracted)
             prob = line_probabilities(scored, self.model, sequence=cfg.sequence and not extracted)
+            title = None
+            if cfg.keep_title and not cfg.title_to_metadata:
+                title = _title_index(texts, drops) if extracted else _headline_above(texts, drops, prob, trim.edge_stop)
             found = classify_lines(prob, trim, title)
             drops |= {i: v for i, v in found.items() if i not in drops}
         if cfg.title_to_metadata:
@@ -345,3 +349,32 @@ def _line_key(line: str) -> bytes:
 def _title_index(texts: list[str], drops: Drops) -> int | None:
     """The title: the first non-blank line that no rule has dropped."""
     return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
+
+
+TITLE_REACH = 8  # lines above a whole page's article, past those a rule dropped, searched for its headline
+
+
+def _headline_above(texts: list[str], drops: Drops, prob: dict[int, float], sure: float) -> int | None:
+    """A whole page's headline: of the ``TITLE_REACH`` lines right above the article's first sure
+    line (probability ``sure`` or more) that no rule dropped, the longest one shaped like a headline;
+    the nearest of equals.
+
+    A whole page starts with its menus, so its first line is no title. The headline sits above
+    the article, after the navigation; between them come bylines, dates, share buttons and
+    photo credits, most of which a rule drops, and an author's name or a "Name, Outlet" line,
+    which can be headline-shaped too but is shorter. Of the 27 AEB development pages whose
+    trafilatura output starts with a headline-shaped line (two of them a reading time), the
+    whole page keeps that line on 20 (with the first line no rule dropped as the title: on 5;
+    the nearest headline-shaped line instead: on 9, the farthest: on 8).
+
+    >>> texts = ["Home", "World", "Storm floods the coastal towns overnight", "Jane Doe, Daily Planet",
+    ...          "The storm hit the coast on Monday night, and the towns flooded."]
+    >>> _headline_above(texts, {}, {0: 0.1, 1: 0.1, 2: 0.4, 3: 0.3, 4: 0.9}, 0.75)
+    2
+    """
+    start = next((i for i, p in prob.items() if p >= sure), None)
+    if start is None:
+        return None
+    above = [i for i in range(start - 1, -1, -1) if texts[i].strip() and i not in drops][:TITLE_REACH]
+    shaped = [i for i in above if headline_shaped(texts[i])]
+    return max(shaped, key=lambda i: len(texts[i].split()), default=None)
