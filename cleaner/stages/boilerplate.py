@@ -30,8 +30,9 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    span, the segments of the page, the probability mass before and after it).
    The title stays when ``keep_title`` is on: the first line no rule dropped of extracted
    text; on a whole page, the longest headline-shaped line right above the article.
-6. **The headline** (``title_to_metadata``, off by default): the first line left, when shaped
-   like a headline, moves into the document's metadata as ``title`` (``title.metadata``).
+6. **The headline** (``title_to_metadata``, off by default): a whole page's headline (as for
+   ``keep_title``), else the first line left when shaped like a headline, moves into the
+   document's metadata as ``title`` (``title.metadata``).
 
 Every dropped line is one change that removes the line with its line break, so no blank
 line is left for it; runs of blank lines that meet where lines were dropped are cut back to
@@ -163,9 +164,10 @@ class BoilerplateConfig(StageConfig):
     )
     title_to_metadata: bool = Field(
         default=False,
-        description="Move the headline out of the text into the document's metadata (`title`): the first line "
-        "left after every other decision, when it is shaped like a headline (see `headline_shaped`). For analyses "
-        "that want the body alone; the line is removed with an edit like any other.",
+        description="Move the headline out of the text into the document's metadata (`title`): on a whole page the "
+        "longest headline-shaped line right above the article, otherwise the first line left after every other "
+        "decision, when it is shaped like a headline (see `headline_shaped`). For analyses that want the body "
+        "alone; the line is removed with an edit like any other.",
     )
     metadata_lines: int = Field(default=3, ge=0, description="How many leading non-blank lines metadata rules look at.")
     corpus_min_docs: int = Field(
@@ -248,6 +250,7 @@ class BoilerplateStage(Stage):
         texts = self._take_metadata(lines, result)
         drops = self.rule_drops(texts)
         cfg = self.settings
+        headline = None  # a whole page's headline, found above the article the model finds
         if self.model is not None:
             scored = score_lines(texts, self.model, drops, self.measure)
             extracted = (
@@ -261,13 +264,15 @@ class BoilerplateStage(Stage):
             )
             result.stats["taken_as_extracted"] += int(extracted)
             prob = line_probabilities(scored, self.model, sequence=cfg.sequence and not extracted)
+            if not extracted:
+                headline = _headline_above(texts, drops, prob, trim.edge_stop)
             title = None
             if cfg.keep_title and not cfg.title_to_metadata:
-                title = _title_index(texts, drops) if extracted else _headline_above(texts, drops, prob, trim.edge_stop)
+                title = _title_index(texts, drops) if extracted else headline
             found = classify_lines(prob, trim, title)
             drops |= {i: v for i, v in found.items() if i not in drops}
         if cfg.title_to_metadata:
-            drops |= self._title_out(texts, drops, result)
+            drops |= self._title_out(texts, drops, result, headline)
         # a line that goes whole takes its metadata prefix with it: one change, not two
         result.changes = [c for c in result.changes if line_at(lines, c.start) not in drops]
         result.changes += removal_changes(lines, drops)
@@ -307,9 +312,13 @@ class BoilerplateStage(Stage):
                 break
         return texts
 
-    def _title_out(self, texts: list[str], drops: Drops, result: StageResult) -> Drops:
-        """The headline's line, its text put into ``result.metadata["title"]``; nothing if there is none."""
-        first = _title_index(texts, drops)
+    def _title_out(self, texts: list[str], drops: Drops, result: StageResult, headline: int | None) -> Drops:
+        """The headline's line, its text put into ``result.metadata["title"]``; nothing if there is none.
+
+        A whole page's ``headline`` (:func:`_headline_above`) goes even if the classifier dropped it
+        already; otherwise the first line left is the headline if it is shaped like one.
+        """
+        first = headline if headline is not None else _title_index(texts, drops)
         if first is None or not headline_shaped(texts[first]):
             return {}
         result.metadata["title"] = texts[first].strip()
