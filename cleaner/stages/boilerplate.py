@@ -44,6 +44,7 @@ prefix.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -361,19 +362,27 @@ def _title_index(texts: list[str], drops: Drops) -> int | None:
 
 
 TITLE_REACH = 8  # lines above a whole page's article, past those a rule dropped, searched for its headline
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a clock time, a day-month-year or month-day-year date, or a byline's "Posted by": a dateline, not a headline
+_DATED = re.compile(
+    rf"\b\d{{1,2}}:\d{{2}}\b|\b\d{{1,2}}\.?\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}\b"
+    r"|^\s*(?:posted|written|published|updated)\s+(?:by|on)\b",
+    re.IGNORECASE,
+)
 
 
 def _headline_above(texts: list[str], drops: Drops, prob: dict[int, float], sure: float) -> int | None:
     """A whole page's headline: of the ``TITLE_REACH`` lines right above the article's first sure
-    line (probability ``sure`` or more) that no rule dropped, the longest one shaped like a headline;
-    the nearest of equals.
+    line (probability ``sure`` or more) that no rule dropped, the longest one shaped like a headline
+    and holding no date or clock time; the nearest of equals.
 
     A whole page starts with its menus, so its first line is no title. The headline sits above
     the article, after the navigation; between them come bylines, dates, share buttons and
     photo credits, most of which a rule drops, and an author's name or a "Name, Outlet" line,
-    which can be headline-shaped too but is shorter. Of the 27 AEB development pages whose
+    which can be headline-shaped too but is shorter; a dateline ("Posted by Jane Doe on 11 Apr
+    2019") can be longer, but has a date. Of the 27 AEB development pages whose
     trafilatura output starts with a headline-shaped line (two of them a reading time), the
-    whole page keeps that line on 20 (with the first line no rule dropped as the title: on 5;
+    whole page keeps that line on 21 (with the first line no rule dropped as the title: on 5;
     the nearest headline-shaped line instead: on 9, the farthest: on 8).
 
     >>> texts = ["Home", "World", "Storm floods the coastal towns overnight", "Jane Doe, Daily Planet",
@@ -385,5 +394,5 @@ def _headline_above(texts: list[str], drops: Drops, prob: dict[int, float], sure
     if start is None:
         return None
     above = [i for i in range(start - 1, -1, -1) if texts[i].strip() and i not in drops][:TITLE_REACH]
-    shaped = [i for i in above if headline_shaped(texts[i])]
+    shaped = [i for i in above if headline_shaped(texts[i]) and not _DATED.search(texts[i])]
     return max(shaped, key=lambda i: len(texts[i].split()), default=None)
