@@ -29,7 +29,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    with where the line sits among the line model's verdicts on the whole page (the article's
    span, the segments of the page, the probability mass before and after it).
    The title stays when ``keep_title`` is on: the first line no rule dropped of extracted
-   text; on a whole page, the longest headline-shaped line right above the article.
+   text, when shaped like a headline; on a whole page, the longest headline-shaped line right
+   above the article.
 6. **The headline** (``title_to_metadata``, off by default): a whole page's headline (as for
    ``keep_title``), else the first line left when shaped like a headline, moves into the
    document's metadata as ``title`` (``title.metadata``).
@@ -160,8 +161,9 @@ class BoilerplateConfig(StageConfig):
     keep_title: bool = Field(
         default=True,
         description="Keep the title whatever the classifier says; rules still apply. The title of extracted text "
-        "is its first line; on a whole page, whose first lines are menus, the longest headline-shaped line right "
-        "above the article. Not with `title_to_metadata`, which takes the headline out of the text.",
+        "is its first line, when shaped like a headline; on a whole page, whose first lines are menus, the longest "
+        "headline-shaped line right above the article. Not with `title_to_metadata`, which takes the headline out "
+        "of the text.",
     )
     title_to_metadata: bool = Field(
         default=False,
@@ -269,7 +271,7 @@ class BoilerplateStage(Stage):
                 headline = _headline_above(texts, drops, prob, trim.edge_stop)
             title = None
             if cfg.keep_title and not cfg.title_to_metadata:
-                title = _title_index(texts, drops) if extracted else headline
+                title = _shaped_title(texts, drops) if extracted else headline
             found = classify_lines(prob, trim, title)
             drops |= {i: v for i, v in found.items() if i not in drops}
         if cfg.title_to_metadata:
@@ -359,6 +361,18 @@ def _line_key(line: str) -> bytes:
 def _title_index(texts: list[str], drops: Drops) -> int | None:
     """The title: the first non-blank line that no rule has dropped."""
     return next((i for i, t in enumerate(texts) if t.strip() and i not in drops), None)
+
+
+def _shaped_title(texts: list[str], drops: Drops) -> int | None:
+    """Extracted text's title: its first line no rule dropped, if that is shaped like a headline.
+
+    >>> _shaped_title(["Storm floods the coastal towns overnight", "The storm hit on Monday."], {})
+    0
+    >>> _shaped_title(["Supported by", "Storm floods the coastal towns overnight"], {}) is None
+    True
+    """
+    first = _title_index(texts, drops)
+    return first if first is not None and headline_shaped(texts[first]) else None
 
 
 TITLE_REACH = 8  # lines above a whole page's article, past those a rule dropped, searched for its headline
