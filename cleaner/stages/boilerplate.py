@@ -319,10 +319,10 @@ class BoilerplateStage(Stage):
         """The headline's line, its text put into ``result.metadata["title"]``; nothing if there is none.
 
         A whole page's ``headline`` (:func:`_headline_above`) goes even if the classifier dropped it
-        already; otherwise the first line left is the headline if it is shaped like one.
+        already; otherwise the first line left is the headline if it is shaped like one (:func:`_shaped_title`).
         """
-        first = headline if headline is not None else _title_index(texts, drops)
-        if first is None or not headline_shaped(texts[first]):
+        first = headline if headline is not None else _shaped_title(texts, drops)
+        if first is None:
             return {}
         result.metadata["title"] = texts[first].strip()
         result.stats["title_to_metadata"] += 1
