@@ -97,8 +97,10 @@ def window_logprob(logprob: _LogProb, words: Sequence[str], i: int, replacement:
     return total
 
 
+@lru_cache(maxsize=1)
 def load_zipf() -> Callable[[str], float]:
-    """``wordfreq``'s English Zipf frequency as a fast dictionary lookup (0.1 s to load).
+    """``wordfreq``'s English Zipf frequency as a fast dictionary lookup (0.1 s to load, once
+    per process: the spin and grammar stages share it).
 
     ``zipf_frequency`` re-tokenises every query; a single lower-case word is simply looked
     up, anything else goes through it.

@@ -19,7 +19,6 @@ document that still cannot be checked fails with the reason, and the others go o
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections import Counter
@@ -200,9 +199,8 @@ class GrammarConfig(StageConfig):
         )
 
 
-@functools.cache
 def english_zipf() -> Callable[[str], float]:
-    """wordfreq's English word frequencies, loaded once per process (0.1 s), for :func:`british_words`."""
+    """wordfreq's English word frequencies (the spin stage's, loaded once per process), for :func:`british_words`."""
     from cleaner.spin.prefilter import load_zipf
 
     return load_zipf()
