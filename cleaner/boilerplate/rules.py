@@ -78,7 +78,19 @@ class Rule:
 
     def may_match(self, lowered: str) -> bool:
         """Whether the line, lower-cased, holds one of the keywords (always true without keywords)."""
-        return not self.keywords or any(word in lowered for word in self.keywords)
+        return not self.keywords or holds_any(lowered, self.keywords)
+
+
+def holds_any(lowered: str, words: Sequence[str]) -> bool:
+    """Whether ``lowered`` contains one of ``words`` (plain substring tests).
+
+    >>> holds_any("sign up for our newsletter", ("inbox", "newsletter")), holds_any("oil rose", ("inbox",))
+    (True, False)
+    """
+    for word in words:  # noqa: SIM110 - a loop is several times cheaper than any() over a generator
+        if word in lowered:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -237,7 +249,7 @@ class DropRules:
         lowered = line.lower()
         if self.every_line or (self.union is not None and self.union.search(line)):
             candidates = self.rules
-        elif self._has_keyword(lowered):
+        elif holds_any(lowered, self.keywords):
             candidates = self.keyed  # no rule without keywords matches
         else:
             return None
@@ -245,12 +257,6 @@ class DropRules:
             if rule.may_match(lowered) and rule.pattern.search(line):
                 return rule.id, rule.description.strip()
         return None
-
-    def _has_keyword(self, lowered: str) -> bool:
-        for word in self.keywords:  # noqa: SIM110 - a loop is several times cheaper than any() over a generator
-            if word in lowered:
-                return True
-        return False
 
 
 def match_rules(texts: list[str], rules: Sequence[Rule]) -> Drops:

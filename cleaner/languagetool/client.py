@@ -12,9 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
+
+if TYPE_CHECKING:
+    from language_tool_python import LanguageTool
 
 log = logging.getLogger(__name__)
 
@@ -149,25 +153,33 @@ class Checker(Protocol):
     def check(self, text: str) -> list[LTMatch]: ...
 
 
+@cache
+def _one_try_tool() -> type[LanguageTool]:
+    """language-tool-python's ``LanguageTool``, asking the server once per check.
+
+    The library asks again after any failure, which doubled the request timeout and, at a
+    server that is gone, only waits more; the stage restarts servers itself. Built on first
+    use, so that only the grammar stage imports the library.
+    """
+    import language_tool_python
+
+    class OneTry(language_tool_python.LanguageTool):
+        def _query_server(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs["num_tries"] = 1
+            return super()._query_server(*args, **kwargs)
+
+    return OneTry
+
+
 class LanguageToolClient:
     """language-tool-python pointed at a running server; never downloads or starts anything itself."""
 
     def __init__(self, url: str, options: CheckOptions) -> None:
-        import language_tool_python  # lazily: only the grammar stage needs it
         from language_tool_python.exceptions import LanguageToolError
 
         self.url = normalise_url(url)
-
-        class OneTry(language_tool_python.LanguageTool):
-            """Asks once: the library asks again after any failure, which doubled the request
-            timeout and, at a server that is gone, only waits more. The stage restarts servers."""
-
-            def _query_server(self, *args: Any, **kwargs: Any) -> Any:
-                kwargs["num_tries"] = 1
-                return super()._query_server(*args, **kwargs)
-
         try:
-            tool = OneTry(options.language, remote_server=self.url)
+            tool = _one_try_tool()(options.language, remote_server=self.url)
         except LanguageToolError as exc:
             msg = f"cannot reach the LanguageTool server at {self.url}: {exc}"
             raise ServerUnavailable(msg) from exc
