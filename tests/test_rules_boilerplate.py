@@ -163,6 +163,14 @@ def test_a_comment_thread_heading_ends_the_article():
     assert {rule for rule, _ in found.values()} == {"news.comment-thread-start"}
 
 
+def test_a_comment_heading_followed_by_more_than_a_thread_takes_only_itself():
+    """Pages pasted into one text: the first page's comment heading must not take the pages after it."""
+    later = [f"In story {k}, the council of town {k} met on Monday to debate its budget." for k in range(300)]
+    found = lines_after_end([*THREAD, *later], RULES)
+    assert sorted(found) == [2]
+    assert "more than one page" in found[2][1]
+
+
 def test_a_comments_link_above_the_article_ends_nothing():
     text = ["Home", "Comments", *THREAD[:2], "The vote was 8 to 3."]
     assert lines_after_end(text, RULES) == {}

@@ -19,8 +19,8 @@ without its line break). A ``metadata`` rule takes the text its pattern matches 
 start of a line and stores its named groups as document metadata; the rest of the line
 stays. An ``ends-article`` rule finds the line after which nothing is article any more
 (the heading of a comment thread): that line and every line after it go, once a line of
-prose came before it; above the article it is only a line of furniture
-(:func:`lines_after_end`). A ``heads-list`` rule finds the heading of a list of teasers
+prose came before it; above the article, or before more prose than a page's comments hold,
+it is only a line of furniture (:func:`lines_after_end`). A ``heads-list`` rule finds the heading of a list of teasers
 ("You may also like", "Don't miss"): it and the short lines right under it that do not
 end a sentence go (:func:`teaser_list_lines`). :func:`match_rules` finds the lines the
 ``drop`` rules match, trying all of them as one pattern first (:func:`any_of`); a rule with
@@ -37,6 +37,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal
 
@@ -108,8 +109,11 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
 
     Such a heading ends the article only once some of the article has been read: a line of
     prose (:func:`reads_as_prose`) before it. Above the article (a "12 Comments" link under
-    the headline) it is a line of furniture: it goes alone, and the search goes on. Other
-    kinds of rules in ``rules`` are ignored, so the caller may pass all of them.
+    the headline) it is a line of furniture: it goes alone, and the search goes on. So it
+    does when more prose follows it than a page's comments hold (:func:`thread_fits`): the
+    text is then more than one page (articles pasted into one file), and the rest of it is
+    left to the other rules and the classifier. Other kinds of rules in ``rules`` are
+    ignored, so the caller may pass all of them.
 
     >>> end = Rule("x.thread", "d", re.compile("^Leave a Reply$"), "ends-article", ("Leave a Reply",), ("a",), "x")
     >>> article = "The council approved the new budget on Tuesday."
@@ -120,15 +124,45 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
     """
     enders = [rule for rule in rules if rule.kind == "ends-article"]
     found: dict[int, tuple[str, str]] = {}
+    prose: list[int] = []  # words of prose before each line and at the end, counted at the first heading
     for i, text in enumerate(texts):
         rule = next((r for r in enders if r.matches(text)), None)
         if rule is None:
             continue
-        if any(map(reads_as_prose, texts[:i])):  # headings are rare: look back only at one
-            why = f"after {text.strip()!r}, which starts what follows the article"
-            return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
-        found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
+        prose = prose or [0, *accumulate(len(t.split()) if reads_as_prose(t) else 0 for t in texts)]
+        above, below = prose[i], prose[-1] - prose[i + 1]
+        if not above:
+            found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
+            continue
+        if not thread_fits(above, below):
+            why = (
+                f"{text.strip()!r} ends the article above ({above} words of prose), but {below} follow it: "
+                "more than a page's comments, so the text holds more than one page and only this line goes"
+            )
+            found[i] = (rule.id, why)
+            continue
+        why = f"after {text.strip()!r}, which starts what follows the article"
+        return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
     return found
+
+
+# How much prose a page's comment thread may hold, in words: up to this many times the
+# article's, or up to the floor, whichever is more. On the 88 AEB pages (and the two outside
+# checks' 48 pages) whose comment heading follows the article, the most below the heading
+# was 1,323 words (5.2 times the article); five articles pasted into one file give tens of
+# times more.
+THREAD_MAX_RATIO = 10
+THREAD_FLOOR_WORDS = 3000
+
+
+def thread_fits(above: int, below: int) -> bool:
+    """Whether ``below`` words of prose after a comment heading can be one page's comments,
+    after ``above`` words of article prose.
+
+    >>> thread_fits(250, 1300), thread_fits(250, 2900), thread_fits(700, 6900), thread_fits(700, 40_000)
+    (True, True, True, False)
+    """
+    return below <= max(THREAD_MAX_RATIO * above, THREAD_FLOOR_WORDS)
 
 
 def reads_as_prose(text: str, min_words: int = 6) -> bool:

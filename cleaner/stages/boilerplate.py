@@ -12,7 +12,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    colon, the short lines listed right under it go too (``teaser.list``); so do a
    ``heads-list`` rule's heading and the teasers under it; from the first line an
    ``ends-article`` rule matches (the heading of a comment thread) after a line of prose,
-   every line goes (before any prose, only that line goes).
+   every line goes (before any prose, or before more prose than a page's comments hold,
+   only that line goes).
 4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
    (folded for case and digits) goes as ``corpus.repeated-line``.
 5. **The classifier** (:mod:`cleaner.boilerplate.features`,
