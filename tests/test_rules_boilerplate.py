@@ -163,12 +163,14 @@ def test_a_comment_thread_heading_ends_the_article():
     assert {rule for rule, _ in found.values()} == {"news.comment-thread-start"}
 
 
-def test_a_comment_heading_followed_by_more_than_a_thread_takes_only_itself():
-    """Pages pasted into one text: the first page's comment heading must not take the pages after it."""
+def test_pasted_pages_keep_every_page_after_a_comment_thread():
+    """Pages pasted into one text: no page's comment heading takes the pages after it, not even
+    the last page's, once more than a thread followed the first."""
     later = [f"In story {k}, the council of town {k} met on Monday to debate its budget." for k in range(300)]
-    found = lines_after_end([*THREAD, *later], RULES)
-    assert sorted(found) == [2]
-    assert "more than one page" in found[2][1]
+    last_page = [*THREAD[:2], "Leave a Reply", "The vote was 8 to 3, the clerk said on Friday."]
+    found = lines_after_end([*THREAD, *later, *last_page], RULES)
+    assert sorted(found) == [2, len(THREAD) + len(later) + 2]
+    assert all("only this line goes" in why for _, why in found.values())
 
 
 def test_a_comments_link_above_the_article_ends_nothing():

@@ -110,9 +110,9 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
     Such a heading ends the article only once some of the article has been read: a line of
     prose (:func:`reads_as_prose`) before it. Above the article (a "12 Comments" link under
     the headline) it is a line of furniture: it goes alone, and the search goes on. So it
-    does when more prose follows it than a page's comments hold (:func:`thread_fits`): the
-    text is then more than one page (articles pasted into one file), and the rest of it is
-    left to the other rules and the classifier. Other kinds of rules in ``rules`` are
+    does when more prose follows it than a page's comments hold (:data:`THREAD_MAX_WORDS`):
+    the text is then more than one page (pages pasted into one file), and so is the rest of
+    it, so every later heading goes alone too. Other kinds of rules in ``rules`` are
     ignored, so the caller may pass all of them.
 
     >>> end = Rule("x.thread", "d", re.compile("^Leave a Reply$"), "ends-article", ("Leave a Reply",), ("a",), "x")
@@ -125,44 +125,30 @@ def lines_after_end(texts: Sequence[str], rules: Sequence[Rule]) -> dict[int, tu
     enders = [rule for rule in rules if rule.kind == "ends-article"]
     found: dict[int, tuple[str, str]] = {}
     prose: list[int] = []  # words of prose before each line and at the end, counted at the first heading
+    pages = False  # whether more than a thread followed a heading: the text holds several pages
     for i, text in enumerate(texts):
         rule = next((r for r in enders if r.matches(text)), None)
         if rule is None:
             continue
         prose = prose or [0, *accumulate(len(t.split()) if reads_as_prose(t) else 0 for t in texts)]
-        above, below = prose[i], prose[-1] - prose[i + 1]
-        if not above:
+        below = prose[-1] - prose[i + 1]
+        if not prose[i]:
             found[i] = (rule.id, f"{text.strip()!r} comes before any of the article: only this line goes")
-            continue
-        if not thread_fits(above, below):
-            why = (
-                f"{text.strip()!r} ends the article above ({above} words of prose), but {below} follow it: "
-                "more than a page's comments, so the text holds more than one page and only this line goes"
-            )
+        elif pages or below > THREAD_MAX_WORDS:
+            pages = True
+            why = f"{text.strip()!r} is followed by more prose than a page's comments hold: only this line goes"
             found[i] = (rule.id, why)
-            continue
-        why = f"after {text.strip()!r}, which starts what follows the article"
-        return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
+        else:
+            why = f"after {text.strip()!r}, which starts what follows the article"
+            return found | {j: (rule.id, why) for j in range(i, len(texts)) if texts[j].strip()}
     return found
 
 
-# How much prose a page's comment thread may hold, in words: up to this many times the
-# article's, or up to the floor, whichever is more. On the 88 AEB pages (and the two outside
-# checks' 48 pages) whose comment heading follows the article, the most below the heading
-# was 1,323 words (5.2 times the article); five articles pasted into one file give tens of
-# times more.
-THREAD_MAX_RATIO = 10
-THREAD_FLOOR_WORDS = 3000
-
-
-def thread_fits(above: int, below: int) -> bool:
-    """Whether ``below`` words of prose after a comment heading can be one page's comments,
-    after ``above`` words of article prose.
-
-    >>> thread_fits(250, 1300), thread_fits(250, 2900), thread_fits(700, 6900), thread_fits(700, 40_000)
-    (True, True, True, False)
-    """
-    return below <= max(THREAD_MAX_RATIO * above, THREAD_FLOOR_WORDS)
+# The most words of prose a page's comment thread is taken to hold. On the 88 AEB pages (and
+# the two outside checks' 48 pages) whose comment heading follows the article, the most below
+# the heading was 1,323 words; a longer thread keeps its comments rather than risk the pages
+# after it.
+THREAD_MAX_WORDS = 3000
 
 
 def reads_as_prose(text: str, min_words: int = 6) -> bool:
