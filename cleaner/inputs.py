@@ -234,11 +234,21 @@ def _record(path: Path, number: int, line: str) -> Document | InputFailure:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return InputFailure(id=f"{path.stem}:{number}", source=source, reason=f"not valid JSON: {exc.msg}")
+    except RecursionError:
+        reason = "JSON nested deeper than Python can read"
+        return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
+    except ValueError:  # Python refuses to read a whole number of over 4,300 digits
+        reason = "a number too long for Python to read (over 4,300 digits); write it as a string"
+        return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
     if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not _usable_id(record.get("id")):
         reason = 'each JSONL line needs an object with an "id" (a string or number, not empty) and a string "text"'
         return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
     for field, value in record.items():  # JSON's \uD800 escapes can spell what no UTF-8 file can hold
-        problem = next(filter(None, map(surrogate_problem, [field, *_strings(value)])), None)
+        strings = _strings(value)
+        if strings is None:
+            reason = f'"{field}" is nested more than {MAX_NESTING} levels deep: the report could not hold it'
+            return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
+        problem = next(filter(None, map(surrogate_problem, [field, *strings])), None)
         if problem is not None:
             reason = f'"{field}": {problem}; in JSON, a \\uD8xx escape must be followed by its \\uDCxx pair'
             return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
@@ -259,17 +269,31 @@ def surrogate_problem(text: str) -> str | None:
     return f"a lone UTF-16 surrogate ({code}) at character {found.start()}, which no UTF-8 file can hold"
 
 
-def _strings(value: object) -> Iterator[str]:
-    """Every string inside a JSON value, keys included."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+# How deep a JSONL record's metadata may nest. Python's JSON writer recurses once per level, so
+# a value that only just parsed would break the report of the whole run.
+MAX_NESTING = 100
+
+
+def _strings(value: object) -> list[str] | None:
+    """Every string inside a JSON value, keys included; ``None`` if it nests deeper than :data:`MAX_NESTING`.
+
+    >>> _strings({"a": ["b", 1, {"c": "d"}]}), _strings(json.loads("[" * 101 + "]" * 101))
+    (['a', 'b', 'c', 'd'], None)
+    """
+    found: list[str] = []
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return None
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                stack += [(inner, depth + 1), (key, depth)]
+        elif isinstance(item, list):
+            stack += [(inner, depth + 1) for inner in reversed(item)]
+    return found
 
 
 def output_name(doc_id: str) -> str:

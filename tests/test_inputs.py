@@ -113,3 +113,19 @@ def test_a_jsonl_id_that_names_nothing_fails_its_line(tmp_path: Path) -> None:
     assert [isinstance(d, InputFailure) for d in docs] == [True, True, True, False]
     assert all('an "id" (a string or number, not empty)' in d.reason for d in docs if isinstance(d, InputFailure))
     assert docs[3].id == "7"
+
+
+def test_a_jsonl_line_python_cannot_read_fails_alone(tmp_path: Path) -> None:
+    """A 5,000-digit number and nesting past Python's stack raised out of the reader and ended the run."""
+    lines = [
+        json.dumps({"id": "first", "text": "a"}),
+        '{"id": "long-number", "text": "b", "n": ' + "9" * 5000 + "}",
+        '{"id": "too-deep", "text": "c", "m": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"id": "deep", "text": "d", "m": ' + "[" * 500 + "]" * 500 + "}",
+        json.dumps({"id": "last", "text": "e"}),
+    ]
+    (tmp_path / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = list(iter_documents([str(tmp_path / "docs.jsonl")]))
+    assert [d.id for d in docs if isinstance(d, Document)] == ["first", "last"]
+    reasons = [d.reason for d in docs if isinstance(d, InputFailure)]
+    assert ["4,300 digits" in reasons[0], "deeper than Python" in reasons[1], "100 levels" in reasons[2]] == [True] * 3
