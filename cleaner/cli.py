@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cleaner.errors import CleanerError, ConfigError, FatalError
-from cleaner.inputs import STDIN, check_inputs, iter_sources
+from cleaner.inputs import STDIN, check_inputs, iter_sources, read_streams
 from cleaner.model import Summary
 from cleaner.pipeline import Pipeline
 from cleaner.registry import stage_names
@@ -132,9 +132,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs > 1:  # each worker's language model gets one core (threads fighting for cores are slow)
         overrides["spin"] = {"threads": 1}
     pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
-    stdin_data = sys.stdin.buffer.read() if STDIN in inputs else None
+    streams = read_streams(inputs)  # standard input and pipes: the survey would use them up
     if pipeline.needs_survey:
-        pipeline.survey_sources(iter_sources(inputs, stdin_data), jobs=args.jobs)
+        pipeline.survey_sources(iter_sources(inputs, streams), jobs=args.jobs)
     with pipeline:  # servers start first: a run that cannot start leaves no output folder behind
         try:
             writer = RunWriter(args.out, list(pipeline.config.stages), args.html_limit)
@@ -143,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
             raise ConfigError(msg) from None
         try:
             with _progress(args.quiet) as advance:
-                sources = iter_sources(inputs, stdin_data)
+                sources = iter_sources(inputs, streams)
                 for written in pipeline.map(sources, DocumentWriter(args.out, args.html_limit), jobs=args.jobs):
                     writer.add_written(written)
                     advance(written.outcome)

@@ -6,7 +6,9 @@ reports it and goes on. Inputs are only ever opened for reading.
 
 :func:`iter_sources` lists the inputs without reading the text files: each is a
 :class:`TextFile` that :func:`load` reads where the document is processed, so worker
-processes read and decode in parallel. :func:`iter_documents` reads as it goes.
+processes read and decode in parallel. :func:`iter_documents` reads as it goes. An input
+that can be read only once (standard input, a pipe, ``<(...)`` in a shell) is read by
+:func:`read_streams` first, so that a run can go over the inputs twice.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cleaner.decode import decode_bytes
 from cleaner.errors import ConfigError, DocumentError
@@ -81,22 +84,42 @@ def _files(inputs: Sequence[str]) -> Iterator[str | Path]:
             yield path
 
 
-def iter_sources(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Source]:
+Streams = Mapping[str | Path, bytes]
+
+
+def read_streams(inputs: Sequence[str]) -> dict[str | Path, bytes]:
+    """The bytes of the inputs that can be read only once: standard input, and anything that is
+    neither a file nor a folder (a named pipe, ``/dev/fd/63`` from a shell's ``<(...)``).
+    Give them to :func:`iter_sources` to go over the inputs more than once."""
+    streams: dict[str | Path, bytes] = {}
+    for item in inputs:
+        if item == STDIN:
+            streams[STDIN] = sys.stdin.buffer.read()
+        elif not Path(item).is_file() and not Path(item).is_dir():
+            try:
+                streams[Path(item)] = Path(item).read_bytes()
+            except OSError as exc:
+                msg = f"cannot read {item}: {exc.strerror or exc}"
+                raise ConfigError(msg) from None
+    return streams
+
+
+def iter_sources(inputs: Sequence[str], streams: Streams | None = None) -> Iterator[Source]:
     """Every document in ``inputs``, in order, text files not yet read.
 
     Ids are made unique within the run as file names (see :func:`output_name`): a later
-    document whose name is taken gets ``~2``, ``~3``... ``stdin_data`` lets a caller that
-    needs two passes read standard input once.
+    document whose name is taken gets ``~2``, ``~3``... ``streams`` (:func:`read_streams`)
+    holds the inputs that can be read only once, for a caller that goes over them twice.
     """
     taken: dict[str, int] = {}  # file name -> the first ~N to try for a later document wanting it
     for item in _files(inputs):
-        for source in _sources(item, stdin_data):
+        for source in _sources(item, streams or {}):
             yield _unique(source, taken)
 
 
-def iter_documents(inputs: Sequence[str], stdin_data: bytes | None = None) -> Iterator[Document | InputFailure]:
+def iter_documents(inputs: Sequence[str], streams: Streams | None = None) -> Iterator[Document | InputFailure]:
     """:func:`iter_sources`, each read and decoded as it comes."""
-    return map(load, iter_sources(inputs, stdin_data))
+    return map(load, iter_sources(inputs, streams))
 
 
 def load(source: Source) -> Document | InputFailure:
@@ -139,14 +162,16 @@ def _renamed(source: Source, new_id: str) -> Source:
     return InputFailure(id=new_id, source=source.source, reason=source.reason)
 
 
-def _sources(item: str | Path, stdin_data: bytes | None) -> Iterator[Source]:
+def _sources(item: str | Path, streams: Streams) -> Iterator[Source]:
     if item == STDIN:
-        data = stdin_data if stdin_data is not None else sys.stdin.buffer.read()
+        data = streams[STDIN] if STDIN in streams else sys.stdin.buffer.read()
         yield _decoded("stdin", STDIN, data)
         return
     path = Path(item)
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _jsonl(path)
+        yield from _jsonl(path, streams.get(path))
+    elif path in streams:
+        yield _decoded(path.stem, str(path), streams[path])
     else:
         yield TextFile(id=path.stem, path=path)
 
@@ -159,15 +184,16 @@ def _decoded(doc_id: str, source: str, data: bytes) -> Document | InputFailure:
     return Document(id=doc_id, source=source, text=text, metadata={"encoding": encoding})
 
 
-def _jsonl(path: Path) -> Iterator[Document | InputFailure]:
-    """The records of a JSONL file, read a line at a time (a corpus may not fit in memory).
+def _jsonl(path: Path, data: bytes | None = None) -> Iterator[Document | InputFailure]:
+    """The records of a JSONL file, read a line at a time (a corpus may not fit in memory), or
+    of its ``data`` when it was read already (:func:`read_streams`).
 
     Records end at ``\n`` only: JSON strings may hold U+2028 or U+0085, which
     :meth:`str.splitlines` would cut. A line that is not UTF-8 is decoded as a text file would
     be (:func:`decode_bytes`); a file with a UTF-16 or UTF-32 byte-order mark is read in it.
     """
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") if data is None else io.BufferedReader(io.BytesIO(data)) as handle:
             for number, line in enumerate(_jsonl_lines(handle), start=1):
                 text = _line_text(line)
                 if isinstance(text, DocumentError):
@@ -197,7 +223,7 @@ def _line_text(line: bytes | str) -> str | DocumentError:
         return exc
 
 
-def _jsonl_lines(handle: io.BufferedReader) -> Iterator[bytes | str]:
+def _jsonl_lines(handle: io.BufferedReader[Any]) -> Iterator[bytes | str]:
     """The lines of a JSONL file: text when a byte-order mark names a UTF-16/32 encoding, else bytes."""
     head = handle.peek(4)[:4]
     wide = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)

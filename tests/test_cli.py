@@ -197,6 +197,26 @@ def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "stdin.txt").read_text(encoding="utf-8") == "From stdin.\n"
 
 
+def test_named_pipes_are_read_once_for_both_passes(tmp_path: Path) -> None:
+    """A pipe (``<(...)`` in a shell, a FIFO) gives its bytes once: the boilerplate stage's survey
+    of the corpus read them, and the document came out empty."""
+    text_pipe, jsonl_pipe = tmp_path / "page", tmp_path / "docs.jsonl"
+    os.mkfifo(text_pipe)
+    os.mkfifo(jsonl_pipe)
+    record = json.dumps({"id": "j", "text": "A record.\n"}) + "\n"
+    command = [sys.executable, "-m", "cleaner.cli", "run", str(text_pipe), str(jsonl_pipe), "--stages", STAGES]
+    run = subprocess.Popen([*command, "--out", str(tmp_path / "out")], cwd=ROOT)
+    try:
+        text_pipe.write_bytes(b"The council met on Tuesday.\n")  # blocks until the run opens the pipe
+        jsonl_pipe.write_text(record, encoding="utf-8")
+        assert run.wait(timeout=60) == 0  # a run that opens a pipe a second time waits for ever
+    finally:
+        run.kill()
+        run.wait()
+    assert (tmp_path / "out" / "page.txt").read_text(encoding="utf-8") == "The council met on Tuesday.\n"
+    assert (tmp_path / "out" / "j.txt").read_text(encoding="utf-8") == "A record.\n"
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_lone_surrogate_in_jsonl_fails_that_document_only(tmp_path: Path, jobs: str) -> None:
     # Valid JSON, but "\ud800" alone is no Unicode character: no UTF-8 output can hold it.
