@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +73,14 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _stop_workers(signum: int, frame: object) -> None:
+    """The first Ctrl-C of a run with workers: they finish the documents in hand, which may take
+    a while, so say so; a second Ctrl-C stops them at once (:func:`cleaner.pipeline._worker_pool`)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.stderr.write("\nstopping: the workers finish the documents in hand (Ctrl-C again stops them at once)\n")
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cleaner`` console script."""
     args = _parser().parse_args(argv)
@@ -80,7 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _terminate)
     try:
         if args.command == "run":
-            return _run(args)
+            main_thread = threading.current_thread() is threading.main_thread()
+            previous = signal.getsignal(signal.SIGINT)
+            if args.jobs > 1 and main_thread:
+                signal.signal(signal.SIGINT, _stop_workers)
+            try:
+                return _run(args)
+            finally:
+                if main_thread:
+                    signal.signal(signal.SIGINT, previous)
         if args.command == "grammar-server":
             from cleaner.languagetool import serve_forever  # Java and LanguageTool only when asked for
 
@@ -144,9 +160,11 @@ def _run(args: argparse.Namespace) -> int:
         try:
             with _progress(args.quiet) as advance:
                 sources = iter_sources(inputs, streams)
-                for written in pipeline.map(sources, DocumentWriter(args.out, args.html_limit), jobs=args.jobs):
-                    writer.add_written(written)
-                    advance(written.outcome)
+                documents = pipeline.map(sources, DocumentWriter(args.out, args.html_limit), jobs=args.jobs)
+                with closing(documents):  # on Ctrl-C, the workers stop here, before the reports go
+                    for written in documents:
+                        writer.add_written(written)
+                        advance(written.outcome)
             summary = writer.close()
         except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
             writer.discard()

@@ -16,6 +16,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -150,7 +151,7 @@ class Pipeline:
         _check_jobs(jobs)
         return self.map(docs, _result_only, jobs)
 
-    def map(self, docs: Iterable[Source], finish: Finisher[T], jobs: int = 1) -> Iterator[T]:
+    def map(self, docs: Iterable[Source], finish: Finisher[T], jobs: int = 1) -> Generator[T, None, None]:
         """Like :meth:`run`, but yield ``finish(doc, result)``, computed where the document was.
 
         With workers, text files are read there and ``finish`` runs there too, so per-document
@@ -237,17 +238,44 @@ def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flig
             future.cancel()
 
 
-def _worker_pool(jobs: int, initializer: Callable[[Pipeline], None], pipeline: Pipeline) -> ProcessPoolExecutor:
-    """``jobs`` worker processes, each given ``pipeline`` by ``initializer``.
+@contextmanager
+def _worker_pool(
+    jobs: int, initializer: Callable[[Pipeline], None], pipeline: Pipeline
+) -> Iterator[ProcessPoolExecutor]:
+    """``jobs`` worker processes, each given ``pipeline`` by ``initializer``; shut down on leaving.
 
     Forked, so that workers start at once with what the process has loaded; but started fresh
     ("spawn") once this process has run the language model (:func:`loaded_in_this_process`),
     whose threads a forked worker would wait on for ever. A fresh start imports the calling
     script again, so a script must then keep its work under ``if __name__ == "__main__":``.
+
+    Left on an error or Ctrl-C, the pool waits for the documents in hand (those not started
+    are cancelled by :func:`_bounded`). A second Ctrl-C (or SIGTERM) while it waits kills the
+    workers: otherwise it broke the pool's shutdown, and the process hung at exit waiting on
+    a worker. A killed worker's half-written file is a temporary one, never an output.
     """
     method = "spawn" if loaded_in_this_process() else "fork"
     context = multiprocessing.get_context(method)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=(pipeline,))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=(pipeline,))
+    try:
+        yield pool
+    except BaseException:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except KeyboardInterrupt:
+            _kill_workers(pool)
+            raise
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End the pool's worker processes at once, and let the pool see them gone."""
+    for process in list(pool._processes.values()):  # the pool offers no public way to stop its workers
+        process.kill()
+    for process in list(pool._processes.values()):
+        process.join()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 _WORKER: Pipeline | None = None

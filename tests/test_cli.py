@@ -428,6 +428,30 @@ def test_a_signal_to_the_whole_process_group_stops_the_run_cleanly(
         assert not list(out.glob(".*.tmp")), "temporary files left behind"
 
 
+def test_a_second_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
+    """The first Ctrl-C lets the workers finish the documents in hand and says so; a second one,
+    pressed while they do, hung the run at exit 3 times in 3 (the pool's shutdown, broken)."""
+    for round_number in range(3):
+        run, out = _start_a_long_run(tmp_path, f"out-twice-{round_number}")
+        os.killpg(run.pid, signal.SIGINT)
+        time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGINT)
+        try:
+            returncode = run.wait(timeout=60)  # a hang guard, not a speed check
+        except subprocess.TimeoutExpired:
+            os.killpg(run.pid, signal.SIGKILL)
+            for worker in _processes_naming(str(out)):
+                os.kill(worker, signal.SIGKILL)
+            pytest.fail("the run hung after a second Ctrl-C")
+        assert returncode == 130
+        assert _gone(out), "workers left running"
+        assert run.stderr is not None
+        err = run.stderr.read().decode()
+        assert "Ctrl-C again stops them at once" in err
+        assert "Traceback" not in err, err
+        assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
 def test_workers_end_with_a_main_process_killed_outright(tmp_path: Path) -> None:
     """SIGKILL to the main process alone: nothing can stop the workers in order, the kernel ends them."""
     run, out = _start_a_long_run(tmp_path, "out-sigkill")

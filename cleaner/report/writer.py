@@ -190,9 +190,13 @@ class RunWriter:
             handle.write(tail)
 
     def discard(self) -> None:
-        """Drop the spooled reports (after :meth:`close`, or when the run is abandoned)."""
+        """Drop the spooled reports (after :meth:`close`, or when the run is abandoned), and the
+        temporary files of document outputs that workers killed mid-write left behind."""
         self._json.close()
         self._html.close()
+        for suffix in ("txt", "diff"):
+            for left in self.out_dir.glob(f".*.{suffix}.*.tmp"):  # atomic_writer's names
+                left.unlink(missing_ok=True)
 
 
 def _cannot_write(out_dir: Path, exc: OSError) -> FatalError:
