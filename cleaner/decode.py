@@ -7,7 +7,8 @@ The order of evidence, strongest first:
    control bytes; these raise :class:`~cleaner.errors.DocumentError` saying what the file
    looks like. NUL bytes in every other position are UTF-16 without a BOM, not binary;
 3. strict UTF-8, which almost never decodes text in another encoding by accident;
-4. UTF-8 with a few stray Windows-1252 bytes (text pasted together from two sources);
+4. UTF-8 with a few stray Windows-1252 bytes (text pasted together from two sources), when
+   the bytes that are not UTF-8 read as Western European text (:func:`_mixed_western`);
 5. Windows-1252 or Latin-1, when the result reads as Western European text (see
    :func:`_reads_as_western`). The two agree everywhere except bytes 0x80-0x9F: C1 control
    characters in Latin-1, printable (``€ ‘ ’ “ ” – —``) in Windows-1252. Text never contains C1
@@ -83,6 +84,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
+            if name == "utf-8-sig" and _mixed_western(data[len(bom) :]):
+                return _decode_mixed(data[len(bom) :]), "utf-8-sig+cp1252"
             return _decode_strict(data, len(bom), name.removesuffix("-sig")), name
     _reject_binary(data[:_SAMPLE])
     wide = _utf16_without_bom(data)
@@ -92,8 +95,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _has_utf8_sequences(data):
-        return data.decode("utf-8", errors=_CP1252_FALLBACK), "utf-8+cp1252"
+    if _mixed_western(data):
+        return _decode_mixed(data), "utf-8+cp1252"
     western = _decode_cp1252(data)
     if _reads_as_western(western):
         has_windows_bytes = _WINDOWS_ONLY.search(data) is not None
@@ -153,9 +156,31 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def _has_utf8_sequences(data: bytes) -> bool:
-    """Whether ``data`` holds well-formed multi-byte UTF-8 (rare by chance in cp1252 text)."""
-    return _UTF8_SEQUENCE.search(data) is not None
+def _mixed_western(data: bytes) -> bool:
+    """Whether ``data``, not valid UTF-8 throughout, is UTF-8 with stray Windows-1252 bytes.
+
+    It must hold well-formed multi-byte UTF-8 (rare by chance in cp1252 text), and the rest of
+    its bytes must read as Western European text in cp1252 (:func:`_reads_as_western`). In a
+    Japanese or Chinese legacy encoding (Shift-JIS, EUC-JP, GBK) a third or more of the byte
+    pairs are well-formed UTF-8 by chance, but the rest reads as ``“Œ‹ž“s‚Í``.
+
+    >>> _mixed_western("café, “quoted”".encode("utf-8")[:6] + "“quoted”".encode("cp1252"))
+    True
+    >>> _mixed_western("東京都は新しい計画を発表した。".encode("euc-jp"))
+    False
+    """
+    if data.isascii() or _UTF8_SEQUENCE.search(data) is None:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _reads_as_western(_decode_cp1252(_UTF8_SEQUENCE.sub(b" ", data)))
+    return False
+
+
+def _decode_mixed(data: bytes) -> str:
+    """UTF-8, each byte that is not part of a well-formed sequence read as Windows-1252."""
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
 
 
 def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:

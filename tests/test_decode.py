@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import random
@@ -54,6 +55,18 @@ def test_cp1252_not_latin1_when_bytes_0x80_to_0x9f_are_present() -> None:
 def test_utf8_with_stray_cp1252_bytes() -> None:
     data = "Café au lait — ".encode() + "naïve “quote”".encode("cp1252")
     assert decode_bytes(data) == ("Café au lait — naïve “quote”", "utf-8+cp1252")
+    assert decode_bytes(codecs.BOM_UTF8 + data) == ("Café au lait — naïve “quote”", "utf-8-sig+cp1252")
+
+
+JAPANESE = "東京都は月曜日、新しい防災計画を発表した。計画では、大地震に備えて避難所を増やす。"
+CHINESE = "国务院总理周一在北京主持召开会议，研究部署进一步扩大内需的政策措施。"
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(JAPANESE, "shift_jis"), (JAPANESE, "euc-jp"), (CHINESE, "gbk")])
+def test_east_asian_legacy_encodings_are_not_taken_for_utf8_with_stray_bytes(text: str, encoding: str) -> None:
+    """A third of their byte pairs are well-formed UTF-8 by chance: they were decoded as UTF-8
+    with cp1252 bytes (``“Œ‹ž“s‚Í``), and the encoding stage then "repaired" that mojibake."""
+    assert decode_bytes(text.encode(encoding))[0] == text
 
 
 @pytest.mark.parametrize(
