@@ -155,7 +155,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             writer = RunWriter(args.out, list(pipeline.config.stages), args.html_limit)
         except OSError as exc:
-            msg = f"cannot create the output folder {args.out}: {exc.strerror or exc}; choose another --out"
+            where = f" ({exc.filename})" if exc.filename and Path(exc.filename) != args.out else ""
+            msg = f"cannot prepare the output folder {args.out}: {exc.strerror or exc}{where}; choose another --out"
             raise ConfigError(msg) from None
         try:
             with _progress(args.quiet) as advance:

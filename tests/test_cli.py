@@ -306,7 +306,14 @@ def test_an_output_folder_that_cannot_be_made_exits_2(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("", encoding="utf-8")
     result = cleaner("run", SEEDS, "--out", tmp_path / "file" / "out", "--stages", STAGES)
     assert result.returncode == 2
-    assert "cannot create the output folder" in result.stderr.decode()
+    assert "cannot prepare the output folder" in result.stderr.decode()
+
+
+def test_an_output_folder_whose_report_is_a_folder_names_it(tmp_path: Path) -> None:
+    (tmp_path / "out" / "report.json").mkdir(parents=True)
+    result = cleaner("run", SEEDS, "--out", tmp_path / "out", "--stages", STAGES)
+    assert result.returncode == 2
+    assert "report.json" in result.stderr.decode().replace("\n", "")
 
 
 def test_a_full_disk_stops_the_run_with_a_message(
