@@ -56,6 +56,7 @@ _PRINTABLE_SIGNATURE = re.compile(rb"(?:BZh[1-9]|%PDF-\d\.\d)")
 # return and escape are allowed; escape starts terminal colour codes ftfy removes).
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b") + b"\x7f"
 _MAX_CONTROL_SHARE = 0.01  # real text has none; binary formats have about one byte in ten
+_MAX_CONTROLS_SHORT = 2  # a short text may hold a stray one or two (a backspace typed into a headline)
 _SAMPLE = 1 << 16  # how much of a file the binary checks look at
 
 _WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
@@ -127,7 +128,7 @@ def _reject_binary(sample: bytes) -> None:
         msg = "this looks like a binary file (it contains NUL bytes), not text; leave it out of the input"
         raise DocumentError(msg)
     controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
-    if b"\x00" not in sample and controls > _MAX_CONTROL_SHARE * len(sample):
+    if b"\x00" not in sample and controls > max(_MAX_CONTROL_SHARE * len(sample), _MAX_CONTROLS_SHORT):
         msg = (
             f"this looks like a binary file ({controls} control bytes in the first {len(sample)}), "
             "not text; leave it out of the input"

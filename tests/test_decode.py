@@ -169,3 +169,11 @@ def test_any_bytes_decode_or_raise_document_error(data: bytes) -> None:
     else:
         assert isinstance(text, str)
         assert encoding
+
+
+def test_a_short_text_with_a_stray_control_byte_is_text() -> None:
+    """One backspace in a 53-byte headline made it "a binary file" (1 control byte is over 1%)."""
+    data = b"A short headline with a stray\x08 backspace char in it\n"
+    assert decode_bytes(data) == (data.decode(), "utf-8")
+    with pytest.raises(DocumentError, match="control bytes"):
+        decode_bytes(b"A short headline\x01\x02\x03 with three\n")
