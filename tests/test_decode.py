@@ -177,3 +177,16 @@ def test_a_short_text_with_a_stray_control_byte_is_text() -> None:
     assert decode_bytes(data) == (data.decode(), "utf-8")
     with pytest.raises(DocumentError, match="control bytes"):
         decode_bytes(b"A short headline\x01\x02\x03 with three\n")
+
+
+POLISH = (
+    "Rząd ogłosił w środę nowy plan budżetu. Minister finansów powiedział, że wydatki na zdrowie wzrosną, "
+    "a podatki dla małych firm zostaną obniżone od przyszłego roku.\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "iso8859_2"])
+def test_central_european_code_pages_are_told_apart(encoding: str) -> None:
+    """charset-normalizer finds several code pages equally good on a short text: cp1250 came out
+    as cp1257 (``og³osi³``), ISO-8859-2 as the Nordic ISO-8859-10 (``ogģosiģ``)."""
+    assert decode_bytes(POLISH.encode(encoding)) == (POLISH, encoding)
