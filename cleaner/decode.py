@@ -60,6 +60,9 @@ _MAX_CONTROLS_SHORT = 2  # a short text may hold a stray one or two (a backspace
 _SAMPLE = 1 << 16  # how much of a file the binary checks look at
 
 _WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
+# The Icelandic letters of Latin-1 whose bytes are Turkish ones in cp1254 (Ğ ğ İ ı Ş ş): where
+# they appear, charset-normalizer, which weighs the letters of each language, decides.
+_TURKISH_IN_LATIN1 = re.compile("[ÐðÝýÞþ]")
 # Non-letters a Western text plausibly contains, beyond ASCII (as decoded by cp1252).
 _WESTERN_SYMBOLS = frozenset("\u00a0¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
 # Words of two or more letters with no ASCII letter in them, as a share of such words. In
@@ -100,6 +103,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _decode_mixed(data), "utf-8+cp1252"
     western = _decode_cp1252(data)
     if _reads_as_western(western):
+        if _TURKISH_IN_LATIN1.search(western):
+            other = _detect_other(data)
+            if other[1] in ("cp1254", "iso8859_9"):
+                return other
         has_windows_bytes = _WINDOWS_ONLY.search(data) is not None
         return western, "cp1252" if has_windows_bytes else "latin-1"
     return _detect_other(data)
@@ -244,8 +251,9 @@ def _detect_other(data: bytes) -> tuple[str, str]:
     It ranks candidate encodings by how chaotic and how coherent their text is, and on a short
     text several read equally well: a Polish cp1250 file came out as cp1257 (``og³osi³``, a
     symbol inside a word) and an ISO-8859-2 one as the Nordic ISO-8859-10 (``ogģosiģ``). So
-    candidates with a symbol inside a word go, and among those as little chaotic as the best
-    the encoding more common on the web wins (:data:`_COMMON_ENCODINGS`).
+    candidates with a symbol inside a word go, and among those that read as well as the best
+    (as little chaotic and as coherent) the encoding more common on the web wins
+    (:data:`_COMMON_ENCODINGS`).
     """
     from charset_normalizer import from_bytes  # lazy: only needed for non-Western files
 
@@ -254,14 +262,14 @@ def _detect_other(data: bytes) -> tuple[str, str]:
     if not matches:
         msg = "cannot tell how this file is encoded (not UTF-8, not Western European); convert it to UTF-8"
         raise DocumentError(msg)
-    least = min(m.chaos for m in matches)
-    calm = [m for m in matches if m.chaos <= least + _CHAOS_TIE]
-    best = min(calm, key=lambda m: (_commonness(m.encoding), calm.index(m)))
+    first = matches[0]
+    tied = [m for m in matches if m.chaos <= first.chaos + _TIE and m.coherence >= first.coherence - _TIE]
+    best = min(tied, key=lambda m: (_commonness(m.encoding), tied.index(m)))
     return str(best), best.encoding
 
 
-# Chaos scores (charset-normalizer's, 0..1) this close read as well as each other.
-_CHAOS_TIE = 0.01
+# Chaos and coherence scores (charset-normalizer's, 0..1) this close read as well as each other.
+_TIE = 0.01
 # Legacy encodings by how common they are on the web, most common first (after W3Techs' survey);
 # charset-normalizer's names.
 _COMMON_ENCODINGS = """cp1252 latin_1 cp1251 cp932 shift_jis gb18030 gbk gb2312 euc_kr euc_jp euc_jis_2004 cp1250

@@ -190,3 +190,13 @@ def test_central_european_code_pages_are_told_apart(encoding: str) -> None:
     """charset-normalizer finds several code pages equally good on a short text: cp1250 came out
     as cp1257 (``og³osi³``), ISO-8859-2 as the Nordic ISO-8859-10 (``ogģosiģ``)."""
     assert decode_bytes(POLISH.encode(encoding)) == (POLISH, encoding)
+
+
+TURKISH = "İstanbul'da şiddetli yağış bekleniyor. Valilik, vatandaşların dışarı çıkmamasını istedi.\n"
+ICELANDIC = "Það verður kalt á morgun og snjókoma á Norðurlandi, segir Veðurstofan í þessari frétt.\n"
+
+
+def test_turkish_is_not_read_as_icelandic_latin1_and_icelandic_stays() -> None:
+    """cp1254 puts ğ İ ı ş on the bytes of Latin-1's ð Ý ý þ: "Ýstanbul'da þiddetli yaðýþ" read as Western."""
+    assert decode_bytes(TURKISH.encode("cp1254")) == (TURKISH, "cp1254")
+    assert decode_bytes(ICELANDIC.encode("latin-1")) == (ICELANDIC, "latin-1")
