@@ -11,7 +11,9 @@ The kept edits keep their stage and rule; step 2 goes through :class:`~cleaner.t
 so the final edits are again non-overlapping spans of the input and
 ``apply_edits(input, final.edits) == final.text``. A flag whose span covers a change that
 step 1 reverted or corrected cannot be placed any more: it is skipped and listed as a
-conflict (in the document's metadata under ``review_conflicts``).
+conflict (in the document's metadata under ``review_conflicts``). An undecided flag on text
+that step 2 replaced (a line the reviewer removed) goes with it, counted in the stats as
+``flags_gone_with_their_text``.
 """
 
 from __future__ import annotations
@@ -199,8 +201,12 @@ def _review_changes(
     changes = [
         Change(w.start, w.end, w.after, w.rule, w.reason) for w in sorted(placed, key=lambda w: (w.start, w.end))
     ]
+    # An undecided flag on text the reviewer replaced (a removed line, a word another flag
+    # corrected) points at nothing any more: it goes, counted.
+    kept = [f for f in carried if not any(f.start < c.end and c.start < f.end for c in changes)]
+    counts["flags_gone_with_their_text"] += len(carried) - len(kept)
     counts["conflicts"] += len(conflicts)
-    return changes, carried, conflicts, counts
+    return changes, kept, conflicts, counts
 
 
 def apply_document(result: DocumentResult, decisions: dict[str, Decision], config: ApplyConfig) -> Applied:

@@ -125,6 +125,9 @@ def test_a_removed_line_and_a_stale_decision() -> None:
     applied = apply_document(result, drop | stale, ApplyConfig())
     assert applied.result.text == "Hello world.\n"
     assert applied.result.stats["review"]["lines_dropped"] == 1
+    # the line held an undecided flag: it went with it, not left as an empty span
+    assert applied.result.flags == []
+    assert applied.result.stats["review"]["flags_gone_with_their_text"] == 1
     _check_provenance(applied.result, SOURCE)
 
 
