@@ -37,8 +37,9 @@ from cleaner.report.files import atomic_writer
 REVIEW_FILE = "review.json"
 Verdict = Literal["accept", "reject", "custom"]
 # Item ids: e<n> (an edit), f<n> (a flag), x<start>-<end> (a line the reviewer removes), in
-# ASCII digits without leading zeros, so that each item has exactly one id.
-_NUMBER = r"(0|[1-9][0-9]*)"
+# ASCII digits without leading zeros, so that each item has exactly one id; at most 15 of
+# them (no text is that long, and Python refuses to read a number of over 4,300 digits).
+_NUMBER = r"(0|[1-9][0-9]{0,14})"
 _ITEM_ID = re.compile(rf"([ef]){_NUMBER}")
 _DROP_ID = re.compile(rf"x{_NUMBER}-{_NUMBER}")
 

@@ -197,7 +197,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             raise BadRequest(msg)
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python reads
             msg = "the request is not JSON"
             raise BadRequest(msg) from None
         if not isinstance(body, dict):

@@ -147,8 +147,10 @@ def test_bad_requests_say_why(server: ReviewServer) -> None:
         ({"doc": 0, "item": "e00", "verdict": "reject"}, {}, b"no item"),  # e0 has one id only
         ({"verdict": "accept", "min_score": "abc"}, {}, b"min_score"),
         ({"doc": 0}, {"Content-Length": "abc"}, b"Content-Length"),
+        ({"doc": 0, "item": "x0-" + "9" * 5000, "verdict": "accept"}, {}, b"no item"),  # past int()'s 4,300 digits
+        (b"[" * 100_000 + b"]" * 100_000, {}, b"not JSON"),  # past Python's recursion limit
     ],
-    ids=["superscript digit", "leading zero", "min_score text", "content-length text"],
+    ids=["superscript digit", "leading zero", "min_score text", "content-length text", "huge number", "deep nesting"],
 )
 def test_malformed_requests_are_answered_400(
     server: ReviewServer, body: object, headers: dict[str, str], why: bytes
@@ -156,7 +158,7 @@ def test_malformed_requests_are_answered_400(
     cookie = login(server)
     path = "/api/bulk" if "min_score" in str(body) else "/api/decide"
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    data = json.dumps(body).encode()
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
     conn.putrequest("POST", path)
     for name, value in (
         {"Content-Type": "application/json", "Content-Length": str(len(data))} | cookie | headers
