@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import signal
 import traceback
+import weakref
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -55,6 +56,14 @@ class Pipeline:
     ) -> None:
         self.config = config if config is not None else load_config(config_path, stages, overrides)
         self.stages: list[Stage] = [stage_class(name)(self.config.settings[name]) for name in self.config.stages]
+        self._running: weakref.WeakSet[Generator[Any, None, None]] = weakref.WeakSet()  # see :meth:`close`
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker process gets: the stages, not the runs going on in this process."""
+        return {k: v for k, v in self.__dict__.items() if k != "_running"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, _running=weakref.WeakSet())
 
     @property
     def needs_survey(self) -> bool:
@@ -100,7 +109,10 @@ class Pipeline:
         self.close()
 
     def close(self) -> None:
-        """End the run for every stage (safe to call more than once)."""
+        """Stop the runs not read to the end (their worker processes too), then end the run for
+        every stage (safe to call more than once)."""
+        for results in list(self._running):
+            results.close()
         for stage in reversed(self.stages):
             stage.end_run()
 
@@ -156,9 +168,15 @@ class Pipeline:
 
         With workers, text files are read there and ``finish`` runs there too, so per-document
         work that follows the stages (writing its files) is parallel as well. It must pickle:
-        a module-level function, or an instance of a module-level class.
+        a module-level function, or an instance of a module-level class. Leaving the
+        pipeline's ``with`` stops a run not read to the end (:meth:`close`).
         """
         _check_jobs(jobs)
+        results = self._results(docs, finish, jobs)
+        self._running.add(results)
+        return results
+
+    def _results(self, docs: Iterable[Source], finish: Finisher[T], jobs: int) -> Generator[T, None, None]:
         if jobs == 1:
             for source in docs:
                 doc = load(source)
@@ -292,6 +310,7 @@ def _init_worker(pipeline: Pipeline) -> None:
     """
     global _WORKER  # one pipeline per worker process, set once by the pool
     _WORKER = pipeline
+    pipeline._running = weakref.WeakSet()  # a forked copy holds the parent's run, which is not its own
     parent = os.getppid()
     os.setsid()
     die_with_parent(signal.SIGKILL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -123,6 +124,16 @@ def test_jobs_give_identical_output(jobs: int) -> None:
     serial = [r.model_dump() for r in pipeline().run(docs(), jobs=1)]
     parallel = [r.model_dump() for r in pipeline().run(docs(), jobs=jobs)]
     assert parallel == serial
+
+
+def test_leaving_with_stops_the_workers_of_a_run_not_read_to_the_end() -> None:
+    """They stayed until the caller's generator was deleted."""
+    with pipeline() as pipe:
+        results = pipe.run(docs(), jobs=2)
+        next(results)
+        assert multiprocessing.active_children()
+    assert multiprocessing.active_children() == []
+    assert list(results) == []  # the run is over
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 3])
