@@ -75,6 +75,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes; return the text and the name of the encoding found.
 
+    The name says enough to write the text back as the same bytes: ``utf-8-sig`` and
+    ``utf-16-le+bom`` for a file that starts with a byte order mark, which is not part of the text.
+
     >>> decode_bytes("It’s €5".encode("utf-8"))
     ('It’s €5', 'utf-8')
     >>> decode_bytes("It’s €5".encode("cp1252"))
@@ -90,7 +93,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if data.startswith(bom):
             if name == "utf-8-sig" and _mixed_western(data[len(bom) :]):
                 return _decode_mixed(data[len(bom) :]), "utf-8-sig+cp1252"
-            return _decode_strict(data, len(bom), name.removesuffix("-sig")), name
+            codec = name.removesuffix("-sig")
+            return _decode_strict(data, len(bom), codec), name if codec == "utf-8" else f"{codec}+bom"
     _reject_binary(data[:_SAMPLE])
     wide = _utf16_without_bom(data)
     if wide is not None:

@@ -28,9 +28,9 @@ RUSSIAN = "Президент заявил, что ситуация остаёт
     [
         (ENGLISH.encode("utf-8"), ENGLISH, "utf-8"),
         (b"\xef\xbb\xbf" + ENGLISH.encode("utf-8"), ENGLISH, "utf-8-sig"),
-        (b"\xff\xfe" + ENGLISH.encode("utf-16-le"), ENGLISH, "utf-16-le"),
-        (b"\xfe\xff" + ENGLISH.encode("utf-16-be"), ENGLISH, "utf-16-be"),
-        (b"\xff\xfe\x00\x00" + FRENCH.encode("utf-32-le"), FRENCH, "utf-32-le"),
+        (b"\xff\xfe" + ENGLISH.encode("utf-16-le"), ENGLISH, "utf-16-le+bom"),
+        (b"\xfe\xff" + ENGLISH.encode("utf-16-be"), ENGLISH, "utf-16-be+bom"),
+        (b"\xff\xfe\x00\x00" + FRENCH.encode("utf-32-le"), FRENCH, "utf-32-le+bom"),
         (ENGLISH.encode("cp1252"), ENGLISH, "cp1252"),
         (FRENCH.encode("latin-1"), FRENCH, "latin-1"),
         (GERMAN.encode("latin-1"), GERMAN, "latin-1"),
@@ -156,7 +156,7 @@ def test_any_text_round_trips_through_utf8(text: str) -> None:
 @given(TEXT)
 @settings(max_examples=200, deadline=None)
 def test_any_text_round_trips_through_utf16_with_bom(text: str) -> None:
-    assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == (text, "utf-16-le")
+    assert decode_bytes(b"\xff\xfe" + text.encode("utf-16-le")) == (text, "utf-16-le+bom")
 
 
 @given(st.binary(max_size=300))
