@@ -64,19 +64,22 @@ _WINDOWS_ONLY = re.compile(rb"[\x80-\x9f]")
 # they appear, charset-normalizer, which weighs the letters of each language, decides.
 _TURKISH_IN_LATIN1 = re.compile("[ÐðÝýÞþ]")
 # Non-letters a Western text plausibly contains, beyond ASCII (as decoded by cp1252).
-_WESTERN_SYMBOLS = frozenset("\u00a0¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
+_WESTERN_SYMBOLS = frozenset("\u00a0\u00ad¡¢£¥§©«®°±·»¿×÷€‚„…†‡‰‹›‘’“”•–—˜™¶¼½¾¹²³´¨ºª¬µ¦¤¯¸")
 # Words of two or more letters with no ASCII letter in them, as a share of such words. In
 # Western European text they are rare ("été" and "Öl" have ASCII letters; "à" and "ô" are one
 # letter); Cyrillic, Greek, Hebrew or Arabic read as cp1252 is almost nothing else.
 _MAX_FOREIGN_WORDS = 0.3
+# Non-letters that Western text puts between two letters: apostrophes, dashes, the middle dot
+# (Catalan "l·l"), the ellipsis and the soft hyphen.
+_INSIDE_WORD = "’‘·–—…\u00ad"
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a file's bytes; return the text and the name of the encoding found.
 
-    The name says enough to write the text back as the same bytes: ``utf-8-sig`` and
-    ``utf-16-le+bom`` for a file that starts with a byte order mark, which is not part of the text.
+    The name tells a file that starts with a byte order mark (``utf-8-sig``, ``utf-16-le+bom``):
+    the mark is not part of the text.
 
     >>> decode_bytes("It’s €5".encode("utf-8"))
     ('It’s €5', 'utf-8')
@@ -107,13 +110,18 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _decode_mixed(data), "utf-8+cp1252"
     western = _decode_cp1252(data)
     if _reads_as_western(western):
-        if _TURKISH_IN_LATIN1.search(western):
-            other = _detect_other(data)
-            if other[1] in ("cp1254", "iso8859_9"):
-                return other
+        turkish = _detect_other(data) if _TURKISH_IN_LATIN1.search(western) else None
+        if turkish is not None and turkish[1] in ("cp1254", "iso8859_9"):
+            return turkish
         has_windows_bytes = _WINDOWS_ONLY.search(data) is not None
         return western, "cp1252" if has_windows_bytes else "latin-1"
-    return _detect_other(data)
+    other = _detect_other(data)
+    if other is None and _UTF8_SEQUENCE.search(data):  # better UTF-8 with a few odd bytes than nothing
+        return _decode_mixed(data), "utf-8+cp1252"
+    if other is None:
+        msg = "cannot tell how this file is encoded (not UTF-8, not Western European); convert it to UTF-8"
+        raise DocumentError(msg)
+    return other
 
 
 def _decode_strict(data: bytes, skip: int, encoding: str) -> str:
@@ -171,10 +179,11 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 def _mixed_western(data: bytes) -> bool:
     """Whether ``data``, not valid UTF-8 throughout, is UTF-8 with stray Windows-1252 bytes.
 
-    It must hold well-formed multi-byte UTF-8 (rare by chance in cp1252 text), and the rest of
-    its bytes must read as Western European text in cp1252 (:func:`_reads_as_western`). In a
-    Japanese or Chinese legacy encoding (Shift-JIS, EUC-JP, GBK) a third or more of the byte
-    pairs are well-formed UTF-8 by chance, but the rest reads as ``“Œ‹ž“s‚Í``.
+    It must hold well-formed multi-byte UTF-8 (rare by chance in cp1252 text), and either
+    twice as many bytes of it as bytes outside it, or the rest of its bytes must read as
+    Western European text in cp1252 (:func:`_reads_as_western`). In a Japanese or Chinese
+    legacy encoding (Shift-JIS, EUC-JP, GBK) a third or more of the byte pairs are well-formed
+    UTF-8 by chance, but fewer than the bytes outside it, and those read as ``“Œ‹ž“s‚Í``.
 
     >>> _mixed_western("café, “quoted”".encode("utf-8")[:6] + "“quoted”".encode("cp1252"))
     True
@@ -186,7 +195,9 @@ def _mixed_western(data: bytes) -> bool:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return _reads_as_western(_decode_cp1252(_UTF8_SEQUENCE.sub(b" ", data)))
+        inside = sum(len(found) for found in _UTF8_SEQUENCE.findall(data))
+        outside = sum(byte >= 0x80 for byte in data) - inside
+        return inside >= 2 * outside or _reads_as_western(_decode_cp1252(_UTF8_SEQUENCE.sub(b" ", data)))
     return False
 
 
@@ -244,12 +255,12 @@ def _reads_as_western(text: str) -> bool:
         if ch not in _WESTERN_SYMBOLS:
             return False
         inside_word = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
-        if inside_word and ch not in "’‘·–—…":
+        if inside_word and ch not in _INSIDE_WORD:
             return False
     return True
 
 
-def _detect_other(data: bytes) -> tuple[str, str]:
+def _detect_other(data: bytes) -> tuple[str, str] | None:
     """charset-normalizer's reading of ``data``, corrected where it cannot tell.
 
     It ranks candidate encodings by how chaotic and how coherent their text is, and on a short
@@ -257,15 +268,14 @@ def _detect_other(data: bytes) -> tuple[str, str]:
     symbol inside a word) and an ISO-8859-2 one as the Nordic ISO-8859-10 (``ogģosiģ``). So
     candidates with a symbol inside a word go, and among those that read as well as the best
     (as little chaotic and as coherent) the encoding more common on the web wins
-    (:data:`_COMMON_ENCODINGS`).
+    (:data:`_COMMON_ENCODINGS`). ``None`` when it finds no reading at all.
     """
     from charset_normalizer import from_bytes  # lazy: only needed for non-Western files
 
     found = list(from_bytes(data))
     matches = [m for m in found if not _symbol_inside_word(str(m))] or found
     if not matches:
-        msg = "cannot tell how this file is encoded (not UTF-8, not Western European); convert it to UTF-8"
-        raise DocumentError(msg)
+        return None
     first = matches[0]
     tied = [m for m in matches if m.chaos <= first.chaos + _TIE and m.coherence >= first.coherence - _TIE]
     best = min(tied, key=lambda m: (_commonness(m.encoding), tied.index(m)))
@@ -298,6 +308,6 @@ def _symbol_inside_word(text: str) -> bool:
     (True, False)
     """
     return any(
-        not ch.isascii() and not ch.isalpha() and ch not in "’‘·–—…" and text[i - 1].isalpha() and text[i + 1].isalpha()
+        text[i - 1].isalpha() and text[i + 1].isalpha() and not (ch.isascii() or ch.isalpha() or ch in _INSIDE_WORD)
         for i, ch in enumerate(text[1:-1], start=1)
     )

@@ -200,3 +200,23 @@ def test_turkish_is_not_read_as_icelandic_latin1_and_icelandic_stays() -> None:
     """cp1254 puts ğ İ ı ş on the bytes of Latin-1's ð Ý ý þ: "Ýstanbul'da þiddetli yaðýþ" read as Western."""
     assert decode_bytes(TURKISH.encode("cp1254")) == (TURKISH, "cp1254")
     assert decode_bytes(ICELANDIC.encode("latin-1")) == (ICELANDIC, "latin-1")
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Le café était plein — ".encode() + b"une infor\xadmation", "Le café était plein — une infor\u00admation"),
+        ("Café au lait, naïve résumé. ".encode() + b"\x81 end", "Café au lait, naïve résumé. \x81 end"),
+        ("“hi".encode() + b"\x80\x9d" + " — at the café.".encode(), "“hi€\x9d — at the café."),
+    ],
+    ids=["soft hyphen", "undefined cp1252 byte", "a quote that lost its first byte"],
+)
+def test_utf8_with_one_odd_byte_stays_utf8(data: bytes, text: str) -> None:
+    """Requiring every byte outside UTF-8 to read as Western sent these to charset-normalizer,
+    which read Arabic (cp864), Central European, or nothing at all into them."""
+    assert decode_bytes(data) == (text, "utf-8+cp1252")
+
+
+def test_western_text_with_icelandic_letters_and_symbols_is_not_refused() -> None:
+    for text in ("Þór © 2020 ® Þór ™", "“Guðný” — «Guðný» ±5%"):
+        assert decode_bytes(text.encode("cp1252")) == (text, "cp1252")
