@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import secrets
 import sys
 import threading
@@ -33,6 +34,8 @@ from cleaner.review.state import BadRequest, ReviewState
 
 HOST = "127.0.0.1"
 MAX_BODY = 1 << 20
+# A document's number in /api/doc/<n>: ASCII digits, few enough for int() ("²" is a digit to str.isdigit).
+_DOC_NUMBER = re.compile(r"[0-9]{1,15}")
 _STATIC = {
     "app.js": ("cleaner.review", "static/app.js", "text/javascript"),
     "app.css": ("cleaner.review", "static/app.css", "text/css"),
@@ -142,7 +145,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             self._send_static(name, kind, (package, name))
         elif url.path == "/api/run":
             self._answer(lambda _body: self.server.state.run_view())
-        elif url.path.startswith("/api/doc/") and url.path[9:].isdigit():
+        elif url.path.startswith("/api/doc/") and _DOC_NUMBER.fullmatch(url.path[9:]):
             self._answer(lambda _body: self.server.state.doc_view(int(url.path[9:])))
         else:
             self._send_error(HTTPStatus.NOT_FOUND, "not found")

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -138,6 +139,13 @@ def test_bad_requests_say_why(server: ReviewServer) -> None:
     assert api(server, cookie, "/api/doc/0")["text"].startswith(headline)
     whole = {"doc": 0, "item": f"x0-{len(headline)}", "verdict": "custom", "text": ""}
     assert request(server, "POST", "/api/decide", whole, cookie)[0] == 200
+
+
+def test_a_document_number_the_server_cannot_read_is_not_found(server: ReviewServer) -> None:
+    """int() refuses 5,000 digits and a superscript two: the server printed a traceback and hung up."""
+    cookie = login(server)
+    for number in ("9" * 5000, "\u00b2"):
+        assert request(server, "GET", f"/api/doc/{quote(number)}", headers=cookie)[0] == 404
 
 
 @pytest.mark.parametrize(
