@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs > 1:  # each worker's language model gets one core (threads fighting for cores are slow)
         overrides["spin"] = {"threads": 1}
     pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
-    streams = read_streams(inputs)  # standard input and pipes: the survey would use them up
+    streams = read_streams(inputs, pipes=pipeline.needs_survey)  # the survey would use pipes up
     if pipeline.needs_survey:
         pipeline.survey_sources(iter_sources(inputs, streams), jobs=args.jobs)
     with pipeline:  # servers start first: a run that cannot start leaves no output folder behind

@@ -87,15 +87,17 @@ def _files(inputs: Sequence[str]) -> Iterator[str | Path]:
 Streams = Mapping[str | Path, bytes]
 
 
-def read_streams(inputs: Sequence[str]) -> dict[str | Path, bytes]:
-    """The bytes of the inputs that can be read only once: standard input, and anything that is
-    neither a file nor a folder (a named pipe, ``/dev/fd/63`` from a shell's ``<(...)``).
-    Give them to :func:`iter_sources` to go over the inputs more than once."""
+def read_streams(inputs: Sequence[str], pipes: bool = True) -> dict[str | Path, bytes]:
+    """The bytes of the inputs that can be read only once: standard input, and with ``pipes``
+    anything that is neither a file nor a folder (a named pipe, ``/dev/fd/63`` from a shell's
+    ``<(...)``). Give them to :func:`iter_sources` to go over the inputs more than once; a run
+    that goes over them once can leave the pipes out, and a JSONL corpus in one is then read
+    a line at a time."""
     streams: dict[str | Path, bytes] = {}
     for item in inputs:
         if item == STDIN:
             streams[STDIN] = sys.stdin.buffer.read()
-        elif not Path(item).is_file() and not Path(item).is_dir():
+        elif pipes and not Path(item).is_file() and not Path(item).is_dir():
             try:
                 streams[Path(item)] = Path(item).read_bytes()
             except OSError as exc:

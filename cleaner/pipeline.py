@@ -111,10 +111,12 @@ class Pipeline:
     def close(self) -> None:
         """Stop the runs not read to the end (their worker processes too), then end the run for
         every stage (safe to call more than once)."""
-        for results in list(self._running):
-            results.close()
-        for stage in reversed(self.stages):
-            stage.end_run()
+        try:
+            for results in list(self._running):
+                results.close()
+        finally:
+            for stage in reversed(self.stages):
+                stage.end_run()
 
     def process(self, doc: Document) -> DocumentResult:
         """Run every stage over one document; its failure is reported in the result, not raised
@@ -289,9 +291,10 @@ def _worker_pool(
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
     """End the pool's worker processes at once, and let the pool see them gone."""
-    for process in list(pool._processes.values()):  # the pool offers no public way to stop its workers
+    processes = list((pool._processes or {}).values())  # the pool offers no public way to stop its workers
+    for process in processes:  # (None once its shutdown has seen them end)
         process.kill()
-    for process in list(pool._processes.values()):
+    for process in processes:
         process.join()
     pool.shutdown(wait=False, cancel_futures=True)
 

@@ -441,7 +441,7 @@ def test_a_second_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
     for round_number in range(3):
         run, out = _start_a_long_run(tmp_path, f"out-twice-{round_number}")
         os.killpg(run.pid, signal.SIGINT)
-        time.sleep(0.05)
+        time.sleep(0.05)  # while the workers finish their documents (without the fix: 3 hangs in 3)
         os.killpg(run.pid, signal.SIGINT)
         try:
             returncode = run.wait(timeout=60)  # a hang guard, not a speed check
@@ -450,7 +450,9 @@ def test_a_second_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
             for worker in _processes_naming(str(out)):
                 os.kill(worker, signal.SIGKILL)
             pytest.fail("the run hung after a second Ctrl-C")
-        assert returncode == 130
+        # A second Ctrl-C that lands once the run has stopped, as Python exits, ends Python by
+        # SIGINT itself: a shell reports that as 130 too.
+        assert returncode in (130, -signal.SIGINT)
         assert _gone(out), "workers left running"
         assert run.stderr is not None
         err = run.stderr.read().decode()
