@@ -8,12 +8,15 @@ The order of evidence, strongest first:
    looks like. NUL bytes in every other position are UTF-16 without a BOM, not binary;
 3. strict UTF-8, which almost never decodes text in another encoding by accident;
 4. UTF-8 with a few stray Windows-1252 bytes (text pasted together from two sources), when
-   the bytes that are not UTF-8 read as Western European text (:func:`_mixed_western`);
+   most of its bytes beyond ASCII are UTF-8 or the others read as Western European text
+   (:func:`_mixed_western`); a Japanese or Chinese legacy encoding is neither;
 5. Windows-1252 or Latin-1, when the result reads as Western European text (see
    :func:`_reads_as_western`). The two agree everywhere except bytes 0x80-0x9F: C1 control
    characters in Latin-1, printable (``€ ‘ ’ “ ” – —``) in Windows-1252. Text never contains C1
    controls, so those bytes mean Windows-1252; without them the file is named Latin-1;
-6. charset-normalizer for other single- and multi-byte encodings (Cyrillic, Greek, Japanese…).
+6. charset-normalizer for other single- and multi-byte encodings (Cyrillic, Greek, Japanese…),
+   with its ties broken (:func:`_detect_other`); Turkish, whose cp1254 letters step 5 would read
+   as Icelandic ones, is sent here too.
 """
 
 from __future__ import annotations

@@ -19,16 +19,17 @@ without its line break). A ``metadata`` rule takes the text its pattern matches 
 start of a line and stores its named groups as document metadata; the rest of the line
 stays. An ``ends-article`` rule finds the line after which nothing is article any more
 (the heading of a comment thread): that line and every line after it go, once a line of
-prose came before it; above the article, or before more prose than a page's comments hold,
-it is only a line of furniture (:func:`lines_after_end`). A ``heads-list`` rule finds the heading of a list of teasers
-("You may also like", "Don't miss"): it and the short lines right under it that do not
-end a sentence go (:func:`teaser_list_lines`). :func:`match_rules` finds the lines the
-``drop`` rules match, trying all of them as one pattern first (:func:`any_of`); a rule with
-``keywords`` (words or phrases a line must hold one of, in any case, for its pattern to be
-tried) stays out of that pattern and costs a substring test on most lines, cheaper than a
-pattern that looks for a word anywhere in the line (:class:`DropRules`). Loading
-checks every rule against its own examples, so a pack whose examples disagree with its
-patterns does not load; every problem is a :class:`ConfigError` naming the file and line.
+prose came before it; above the article, or before more prose than a page's comments
+hold, it is only a line of furniture (:func:`lines_after_end`). A ``heads-list`` rule
+finds the heading of a list of teasers ("You may also like", "Don't miss"): it and the
+short lines right under it that do not end a sentence go (:func:`teaser_list_lines`).
+:func:`match_rules` finds the lines the ``drop`` rules match, trying all of them as one
+pattern first (:func:`any_of`); a rule with ``keywords`` (words or phrases a line must hold
+one of, in any case, for its pattern to be tried) stays out of that pattern and costs a
+substring test on most lines, cheaper than a pattern that looks for a word anywhere in the
+line (:class:`DropRules`). Loading checks every rule against its own examples, so a pack
+whose examples disagree with its patterns does not load; every problem is a
+:class:`ConfigError` naming the file and line.
 """
 
 from __future__ import annotations
