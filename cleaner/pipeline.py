@@ -130,6 +130,7 @@ class Pipeline:
         for stage in self.stages:
             try:
                 result = stage.process(trace.text, doc.model_copy(update={"metadata": metadata}))
+                trace.add_flags(result.flags)  # in the text the stage read: its own changes move them
                 trace.apply(stage.name, result.changes)
             except DocumentError as exc:
                 return _failed(doc, f"{stage.name}: {exc}")
@@ -139,7 +140,6 @@ class Pipeline:
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
                 return _failed(doc, f"{stage.name}: internal error, please report it: {detail}")
-            trace.add_flags(result.flags)
             metadata.update(result.metadata)
             counters = Counter(result.stats)
             counters.update(

@@ -15,7 +15,7 @@ import pytest
 from cleaner.config import PipelineConfig
 from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.inputs import InputFailure, iter_sources
-from cleaner.model import Document
+from cleaner.model import Document, Flag
 from cleaner.pipeline import Pipeline, _bounded, clean_text
 from cleaner.stages.base import Stage, StageConfig, StageResult
 from cleaner.trace import Change, apply_edits, revert_edits
@@ -68,6 +68,31 @@ class CountRunWords(Stage):
 
     def process(self, text: str, doc: Document) -> StageResult:
         return StageResult(stats=Counter(run_words=self.words))
+
+
+class FixAndFlag(Stage):
+    """Unit-test stage, like the grammar stage with fixes on: removes a doubled first word and
+    flags the word "go", both found in the text it was given."""
+
+    name: ClassVar[str] = "test-fix"
+    order: ClassVar[int] = 4
+
+    def process(self, text: str, doc: Document) -> StageResult:
+        at = text.index(" go ") + 1
+        flag = Flag(
+            stage=self.name, kind="grammar", rule="verb", start=at, end=at + 2, text="go", score=1, message="goes?"
+        )
+        return StageResult(changes=[Change(0, 4, "", "double", "doubled word")], flags=[flag])
+
+
+def test_a_stages_flags_move_past_its_own_changes() -> None:
+    """A flag came out at its place in the text before the stage's fix: "o " instead of "go"."""
+    pipe = Pipeline(config=PipelineConfig(stages=(), settings={}))
+    pipe.stages = [FixAndFlag(StageConfig())]
+    result = pipe.process(Document(id="d", source="-", text="The The man go home."))
+    assert result.text == "The man go home."
+    [flag] = result.flags
+    assert (result.text[flag.start : flag.end], flag.text, flag.source_start) == ("go", "go", 12)
 
 
 def pipeline() -> Pipeline:

@@ -39,7 +39,8 @@ class StageConfig(BaseModel):
 
 @dataclass
 class StageResult:
-    """What one stage found in one document."""
+    """What one stage found in one document: its changes and its flags, both with spans in
+    the text the stage was given (the pipeline moves the flags past the changes)."""
 
     changes: list[Change] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
