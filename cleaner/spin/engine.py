@@ -104,6 +104,11 @@ def word_count(text: str) -> int:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Web and e-mail addresses: their words are no one's prose ("harmony@talks.example.org").
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# The longest window of text (characters) the language model is given: a usual one is under
+# 150; one that holds a "word" of thousands of letters would not fit the model's context.
+MAX_WINDOW_CHARS = 1000
 # Fewer words than this tell too little of a text's language: it counts as English.
 MIN_WORDS_FOR_LANGUAGE = 20
 # A word at least this common in English (wordfreq Zipf) counts as an English word.
@@ -212,8 +217,10 @@ class Detector:
             return [], []
         sents = sentences(text)
         tokens = [t for s in sents for t in s.tokens]
-        fingerprint_flags = [self._fingerprint_flag(text, hit) for hit in self.fingerprints.find(text)]
-        taken = [(f.start, f.end) for f in fingerprint_flags]
+        addresses = [m.span() for m in _ADDRESS.finditer(text)]
+        hits = [h for h in self.fingerprints.find(text) if not any(a < h.end and h.start < b for a, b in addresses)]
+        fingerprint_flags = [self._fingerprint_flag(text, hit) for hit in hits]
+        taken = [(f.start, f.end) for f in fingerprint_flags] + addresses
         suspects = [s for s in self._spin_suspects(sents) if not inside(s.token, taken)]
         if self.settings.entities:
             suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
@@ -360,6 +367,8 @@ class Detector:
         gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
         left = text[left_start:gap_start]
         gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
+        if right_end - left_start > MAX_WINDOW_CHARS:
+            return  # left unchecked, as past the budget
         proposed = self._proposals(suspect, left, lm) if gap == " " and suspect.kind == "spin" else []
         taken = {w for w, _, _ in proposed}
         options = proposed + [c for c in suspect.candidates if c[0] not in taken]

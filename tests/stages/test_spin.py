@@ -131,6 +131,26 @@ def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) ->
     assert sum(v for k, v in result.stats.items() if k.startswith("flags_")) == len(result.flags)
 
 
+def test_words_of_web_and_mail_addresses_are_not_checked(offline_detector: Detector) -> None:
+    """A URL's slug and a mailbox are no one's prose: "harmony@talks.example.org" was flagged at 0.94."""
+    lm = PreferringLM({"peace"})
+    stage = stage_with(offline_detector, lm, threshold=0.5, lm_budget=1000, lm_budget_spun=1000)
+    text = "Write to harmony@talks.example.org or see https://example.org/harmony-talks-resume. " + TEXT
+    flags = stage.process(text, Document(id="t", source="-", text=text)).flags
+    assert [checked for checked in lm.checked if "example" in checked] == []  # the model is not asked
+    assert [(f.text, f.start) for f in flags if f.text == "harmony"] == [("harmony", text.index("the harmony") + 4)]
+
+
+def test_a_word_of_thousands_of_letters_is_left_out_of_the_models_window(offline_detector: Detector) -> None:
+    """Its tokens overflowed the model's context: the document failed with a NULL pointer access."""
+    lm = PreferringLM({"peace"})
+    stage = stage_with(offline_detector, lm, threshold=0.5, lm_budget=1000, lm_budget_spun=1000)
+    text = TEXT.replace("harmony", "harmony " + "x" * 30_000) + " " + TEXT
+    flags = stage.process(text, Document(id="t", source="-", text=text)).flags
+    assert all(len(c) < 2000 for c in lm.scored)
+    assert [f.start for f in flags if f.text == "harmony"] == [text.rindex("harmony")]  # the rest is checked
+
+
 def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> None:
     lm = PreferringLM({"harmony"})
     stage = stage_with(offline_detector, lm, threshold=0.5)
