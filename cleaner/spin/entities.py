@@ -126,6 +126,8 @@ def near_spellings(
     ('O’Brien', False)
     >>> near_spellings(Counter({"O’Brian": 2}), Counter({"O’Brien": 5, "O’Brian": 2}), lambda w: z(w, 0.0))
     {}
+    >>> near_spellings(Counter({"O'Brien": 1, "O’Brien": 3}), Counter(), lambda w: z(w, 0.0))
+    {}
     """
     names = sorted(set(doc) | {n for n in run if run[n] >= 2})
     result: dict[str, Alternative] = {}
@@ -135,8 +137,8 @@ def near_spellings(
         own_zipf = zipf(key)
         best: Alternative | None = None
         for other in names:
-            if other == name or other[0] != name[0] or _is_inflection(name, other):
-                continue
+            if _key(other) == key or other[0] != name[0] or _is_inflection(name, other):
+                continue  # (the same name, perhaps with the other apostrophe: O'Brien, O’Brien)
             distance = Levenshtein.distance(key, _key(other), score_cutoff=limit)
             if distance > limit or min(own_zipf, zipf(_key(other))) >= COMMON_ZIPF:
                 continue
