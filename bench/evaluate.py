@@ -4,7 +4,7 @@ import sys
 
 from bench.common import run_and_gather
 
-EVALUATIONS = ("bench.eval_boilerplate", "bench.eval_spin")
+EVALUATIONS = ("bench.eval_boilerplate", "bench.eval_spin", "bench.eval_fingerprints")
 
 if __name__ == "__main__":
     sys.exit(run_and_gather(EVALUATIONS))

@@ -20,6 +20,8 @@ from cleaner.config import read_text
 from cleaner.errors import ConfigError
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_NOTE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(roi)", "[network]"
+_SLASHED = re.compile(r"(\w+)(?:/\w+)+")  # "cancer/tumor"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,18 @@ class Hit:
     fingerprint: Fingerprint
 
 
+def plain_original(original: str) -> str:
+    """``original`` as words that can stand in the phrase's place: notes in brackets dropped
+    and the first of slashed alternatives kept (the pack's originals are written for readers).
+
+    >>> plain_original("region of interest (roi)"), plain_original("benign cancer/tumor")
+    ('region of interest', 'benign cancer')
+    >>> plain_original("[network] traffic patterns")
+    'traffic patterns'
+    """
+    return " ".join(_SLASHED.sub(r"\1", _NOTE.sub(" ", original)).split())
+
+
 def _words(phrase: str) -> tuple[str, ...]:
     return tuple(m.group().lower().replace("’", "'") for m in _WORD.finditer(phrase))
 
@@ -55,6 +69,10 @@ class Fingerprints:
 
     def __len__(self) -> int:
         return len(self._by_words)
+
+    def entries(self) -> list[Fingerprint]:
+        """Every fingerprint, one per phrase (the first pack's where two list it)."""
+        return list(self._by_words.values())
 
     def find(self, text: str) -> Iterator[Hit]:
         """The fingerprints in ``text``, left to right, never overlapping (longest first).

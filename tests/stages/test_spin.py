@@ -151,6 +151,45 @@ def test_a_word_of_thousands_of_letters_is_left_out_of_the_models_window(offline
     assert [f.start for f in flags if f.text == "harmony"] == [text.rindex("harmony")]  # the rest is checked
 
 
+# Ordinary English that the imported pack lists as tortured phrases (with science "originals"),
+# and phrases of the pack in the place of their originals.
+IDIOMS = [
+    "Be that as it may, the council voted to keep the library open until the spring.",
+    "She kept a spare key in her coat on the off chance that the door was locked.",
+    "The old mill is a place of interest for walkers on the coast path.",
+    "It gets dark out early in December, so the race starts at noon.",
+]
+TORTURED = "Newsrooms are testing counterfeit consciousness to sort their archives."
+
+
+def fingerprint_flags(stage: SpinStage, text: str) -> list[Flag]:
+    flags = stage.process(text, Document(id="t", source="-", text=text)).flags
+    return [f for f in flags if f.rule.startswith("fingerprint:")]
+
+
+def test_a_fingerprint_is_flagged_where_the_model_prefers_its_original(offline_detector: Detector) -> None:
+    stage = stage_with(offline_detector, PreferringLM({"intelligence"}))
+    (flag,) = fingerprint_flags(stage, TORTURED)
+    assert (flag.text, flag.suggestions) == ("counterfeit consciousness", ["artificial intelligence"])
+    assert flag.evidence["lm_gain"] == pytest.approx(8.0)
+    assert "times likelier" in flag.message
+
+
+def test_a_fingerprint_the_model_does_not_confirm_is_not_flagged(offline_detector: Detector) -> None:
+    """The imported pack lists "on the off chance" and "place of interest": every one was flagged at 0.75."""
+    lm = PreferringLM(set())
+    stage = stage_with(offline_detector, lm)
+    assert fingerprint_flags(stage, TORTURED) == []
+    assert any("counterfeit consciousness" in c for c in lm.scored)
+
+
+def test_without_the_model_the_trigram_model_confirms_fingerprints(offline_detector: Detector) -> None:
+    stage = stage_with(offline_detector, None)
+    assert [float(f.evidence["ngram_gain"] or 0) > 3 for f in fingerprint_flags(stage, TORTURED)] == [True]
+    for idiom in IDIOMS:
+        assert fingerprint_flags(stage, idiom) == [], idiom
+
+
 def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> None:
     lm = PreferringLM({"harmony"})
     stage = stage_with(offline_detector, lm, threshold=0.5)
