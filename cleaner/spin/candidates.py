@@ -15,7 +15,10 @@ from cleaner.spin.morph import Exceptions, inflect, lemmas
 from cleaner.spin.thesaurus import Thesaurus
 
 _SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?]+[\"”’')\]]*|\n|$)")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+# A letter with the combining accents written after it ("e\u0301").
+_LETTER = r"[^\W\d_][\u0300-\u036f]*"
+# A word is all its letters: "Zürich" is one token, not "Z" and "rich".
+_WORD = re.compile(rf"(?:{_LETTER})+(?:['’](?:{_LETTER})+)*")
 # Function words and the commonest verbs of news: a spinner's thesaurus skips them, and a
 # neighbour of one ("said" -> "stated") proves nothing.
 STOPWORDS = frozenset(
@@ -63,6 +66,8 @@ def sentences(text: str) -> list[Sentence]:
 
     >>> [[t.word for t in s.tokens] for s in sentences("Peace talks stall. O’Brien left!\\nNext")]
     [['Peace', 'talks', 'stall'], ['O’Brien', 'left'], ['Next']]
+    >>> [t.word for t in sentences("Zürich’s cafe\\u0301")[0].tokens] == ["Zürich’s", "cafe\\u0301"]
+    True
     """
     result = []
     for match in _SENTENCE.finditer(text):

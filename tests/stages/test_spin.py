@@ -190,6 +190,15 @@ def test_without_the_model_the_trigram_model_confirms_fingerprints(offline_detec
         assert fingerprint_flags(stage, idiom) == [], idiom
 
 
+def test_no_piece_of_a_word_with_accents_is_checked(offline_detector: Detector) -> None:
+    """Words were runs of ASCII letters: "rich" of "Zürich" and "cafe" of a decomposed "café" were suspects."""
+    stage_with(offline_detector, None)
+    text = "The cafe\u0301 owners of Zürich said the new rule would hurt small firms across the region."
+    words = [s.token.word for s in offline_detector.analyse(text)[1]]
+    assert "rule" in words
+    assert not {"rich", "cafe"} & set(words)
+
+
 def test_no_flag_when_the_model_prefers_the_text(offline_detector: Detector) -> None:
     lm = PreferringLM({"harmony"})
     stage = stage_with(offline_detector, lm, threshold=0.5)
