@@ -484,6 +484,19 @@ GERMAN = (
 )
 
 
+def test_an_english_text_full_of_names_is_english(offline_detector: Detector) -> None:
+    """A match report with its team sheets was skipped as another language: names are seldom common words."""
+    stage = stage_with(offline_detector, None)
+    sheet = (
+        "Arsenal: Raya; White, Saliba, Gabriel, Zinchenko; Odegaard, Rice, Havertz; Saka, Jesus, Martinelli. "
+        "Subs: Ramsdale, Tomiyasu, Kiwior, Jorginho, Trossard, Nketiah, Vieira, Nelson, Smith Rowe.\n"
+        "Chelsea: Sanchez; Gusto, Disasi, Colwill, Cucurella; Caicedo, Enzo, Gallagher; Palmer, Jackson, Mudryk. "
+        "Subs: Petrovic, Chilwell, Badiashile, Chukwuemeka, Madueke, Broja, Sterling, Maatsen, Casadei.\n"
+    )
+    report = " ".join([TEXT] * 2) + "\n" + sheet
+    assert stage.process(report, Document(id="en", source="-", text=report)).stats["skipped_other_language"] == 0
+
+
 def test_a_text_that_is_not_english_is_left_alone(offline_detector: Detector) -> None:
     stage = stage_with(offline_detector, PreferringLM({"System", "Patient"}), threshold=0.0)
     result = stage.process(GERMAN, Document(id="de", source="-", text=GERMAN))
