@@ -22,6 +22,7 @@ from cleaner.errors import ConfigError
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _NOTE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(roi)", "[network]"
 _SLASHED = re.compile(r"(\w+)(?:/\w+)+")  # "cancer/tumor"
+_BREAK = re.compile(r"[.!?;][\"”’)\]]*\s|\n\s*\n")  # a sentence end or a blank line between two words
 
 
 @dataclass(frozen=True)
@@ -80,14 +81,19 @@ class Fingerprints:
         >>> fp = Fingerprints([Fingerprint("counterfeit consciousness", "artificial intelligence", "t")])
         >>> [(h.start, h.end, h.fingerprint.original) for h in fp.find("Counterfeit  consciousness rises.")]
         [(0, 26, 'artificial intelligence')]
-        >>> list(fp.find("counterfeit notes"))
-        []
+        >>> list(fp.find("counterfeit notes")), list(fp.find("It was counterfeit. Consciousness came later."))
+        ([], [])
         """
         tokens = list(_WORD.finditer(text))
         words = [t.group().lower().replace("’", "'") for t in tokens]
+        # How many words from each one on a phrase may take: it does not run across a sentence end.
+        reach = [1] * len(tokens)
+        for j in range(len(tokens) - 2, -1, -1):
+            if not _BREAK.search(text, tokens[j].end(), tokens[j + 1].start()):
+                reach[j] = reach[j + 1] + 1
         i = 0
         while i < len(tokens):
-            for n in range(min(self._longest, len(tokens) - i), 0, -1):
+            for n in range(min(self._longest, reach[i]), 0, -1):
                 entry = self._by_words.get(tuple(words[i : i + n]))
                 if entry is not None:
                     yield Hit(tokens[i].start(), tokens[i + n - 1].end(), entry)

@@ -53,3 +53,10 @@ def test_known_tortured_phrase_and_a_clean_sentence() -> None:
     hits = list(fingerprints.find("Counterfeit consciousness is changing newsrooms."))
     assert [h.fingerprint.original for h in hits] == ["artificial intelligence"]
     assert list(fingerprints.find("Artificial intelligence is changing newsrooms.")) == []
+
+
+def test_a_phrase_does_not_run_across_a_sentence_end() -> None:
+    fingerprints = load_fingerprints(RULES)
+    assert [h.fingerprint.original for h in fingerprints.find("The sky went dark out at sea.")] == ["black out"]
+    assert list(fingerprints.find("By nine it was dark. Out at sea, the crew waited.")) == []
+    assert list(fingerprints.find("It was dark.\n\nOut at sea, the crew waited.")) == []
