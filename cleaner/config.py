@@ -159,6 +159,7 @@ def load_config(
         msg = f"{where}: unknown section(s) {', '.join(sorted(unknown))}; valid: {valid}"
         raise ConfigError(msg)
 
+    _check_unused_sections(data, chosen, where, node)
     settings: dict[str, StageConfig] = {}
     for cls in sorted(classes, key=lambda c: c.order):
         try:
@@ -166,6 +167,22 @@ def load_config(
         except ValidationError as exc:
             raise ConfigError(_describe(exc, cls.name, where, node, overrides or {})) from None
     return PipelineConfig(stages=tuple(settings), settings=settings)
+
+
+def _check_unused_sections(data: dict[str, Any], chosen: list[str], where: str, node: yaml.Node | None) -> None:
+    """Refuse misspelt settings in the section of a stage this run does not use too: the user
+    would otherwise learn of them only when the stage runs. Values are checked when it does."""
+    for name in sorted(set(data) & set(stage_names()) - set(chosen)):
+        section = data[name]
+        if not isinstance(section, dict):
+            continue
+        fields = stage_class(name).config_model.model_fields
+        unknown = sorted(str(key) for key in section if key not in fields)
+        if unknown:
+            line = line_of(node, [name, unknown[0]])
+            at = f"{where}:{line}" if line else where
+            msg = f"{at}: unknown setting(s) {', '.join(unknown)} in `{name}`; valid: {', '.join(fields)}"
+            raise ConfigError(msg)
 
 
 def _holds(data: Any, path: Sequence[str | int]) -> bool:

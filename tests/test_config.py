@@ -81,3 +81,13 @@ def test_a_review_section_is_left_for_cleaner_apply(tmp_path: Path) -> None:
     config = tmp_path / "workflow.yaml"
     config.write_text("stages: [encoding]\nreview:\n  undecided_flags: ignore\n", encoding="utf-8")
     assert load_config(config).stages == ("encoding",)
+
+
+def test_a_misspelt_setting_of_a_stage_not_run_is_refused(tmp_path: Path) -> None:
+    """It passed unnoticed until the stage ran; its values are still checked only then."""
+    config = tmp_path / "c.yaml"
+    config.write_text("spin:\n  treshold: 0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"c\.yaml:2: unknown setting\(s\) treshold in `spin`"):
+        load_config(config, stages=["encoding"])
+    config.write_text("spin:\n  threshold: 0.5\n  model: /nowhere.gguf\n", encoding="utf-8")
+    assert load_config(config, stages=["encoding"]).stages == ("encoding",)

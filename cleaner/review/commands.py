@@ -66,11 +66,15 @@ def apply_config(args: argparse.Namespace) -> ApplyConfig:
     options = {"undecided_changes": args.undecided_changes, "undecided_flags": args.undecided_flags}
     data.update({k: v for k, v in {**options, "min_score": args.min_score}.items() if v is not None})
     try:
-        return ApplyConfig.model_validate(data)
+        config = ApplyConfig.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(f"review.{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         msg = f"invalid review settings: {problems}"
         raise ConfigError(msg) from None
+    if config.min_score > 0 and config.undecided_flags == "skip":
+        msg = "--min-score (review: min_score) chooses which undecided flags to apply: give --undecided-flags apply too"
+        raise ConfigError(msg)
+    return config
 
 
 def dispatch(args: argparse.Namespace) -> int | None:

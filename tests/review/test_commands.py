@@ -57,3 +57,12 @@ def test_config_section_and_options(tmp_path: Path) -> None:
     config.write_text("review:\n  undecided_flags: always\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"review\.undecided_flags"):
         apply_config(args)
+
+
+def test_a_minimum_score_without_applying_flags_is_refused() -> None:
+    """--min-score alone did nothing, silently: undecided flags are skipped by default."""
+    args = argparse.Namespace(config=None, undecided_changes=None, undecided_flags=None, min_score=0.6)
+    with pytest.raises(ConfigError, match="--undecided-flags apply"):
+        apply_config(args)
+    args.undecided_flags = "apply"
+    assert apply_config(args).min_score == 0.6
