@@ -179,9 +179,10 @@ class BoilerplateConfig(StageConfig):
     )
     corpus_max_words: int = Field(
         default=20,
-        ge=1,
+        ge=0,
         description="Only lines up to this many words go for being repeated: syndicated articles repeat whole "
-        "paragraphs across documents, and those must stay.",
+        "paragraphs across documents, and those must stay. 0 turns the rule off (a corpus of templated texts, "
+        "the same sentences with other figures).",
     )
 
 

@@ -161,6 +161,16 @@ def test_long_lines_repeated_across_the_run_stay():
     assert wire in out
 
 
+def test_the_corpus_rule_can_be_turned_off():
+    """Templated texts (the same sentences with other figures) lost those sentences and had no switch."""
+    stage = BoilerplateStage(BoilerplateConfig(classifier=False, corpus_max_words=0))
+    docs = [f"Station {n} reported {n + 3} millimetres of rain today.\n" for n in range(4)]
+    for text in docs:
+        stage.survey(text)
+    out, _, _ = run(stage, docs[0])
+    assert out == docs[0]
+
+
 def test_no_corpus_rule_without_a_survey():
     stage = BoilerplateStage(BoilerplateConfig(classifier=False))
     out, _, _ = run(stage, "Short line\nShort line two\n")
