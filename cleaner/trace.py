@@ -168,7 +168,7 @@ class Trace:
         if where.overlaps(flag.start, flag.end):
             update |= {"source_start": None, "source_end": None}
         else:
-            update |= {"source_start": where.to_source(flag.start), "source_end": where.to_source(flag.end)}
+            update |= {"source_start": where.to_source(flag.start), "source_end": where.to_source(flag.end, "end")}
         return flag.model_copy(update=update)
 
 
@@ -187,10 +187,17 @@ class _SpanMap:
             self.shift_before.append(self.shift_before[-1] + len(edit.after) - len(edit.before))
 
     def to_source(self, position: int, side: str = "start") -> int:
-        """Map a current position to the input; strictly inside an edit it snaps to the edit's edge."""
+        """Map a current position to the input; strictly inside an edit it snaps to the edit's edge.
+
+        Text an edit deleted right at ``position`` lies before a start and after an end: a span
+        mapped with both sides holds none of it.
+        """
         if not self.edits:
             return position
         index = bisect.bisect_right(self.ends, position)  # edits[:index] end at or before position
+        if side == "end":
+            while index > 0 and self.starts[index - 1] == self.ends[index - 1] == position:
+                index -= 1  # a deletion here comes after the end
         if index < len(self.edits) and self.starts[index] < position:
             edit = self.edits[index]
             return edit.source_start if side == "start" else edit.source_end

@@ -136,3 +136,26 @@ def test_groups_join_each_span_that_conflicts_with_its_group(raw: list[tuple[int
         else:
             expected.append([span])
     assert _groups(spans) == expected
+
+
+def test_text_deleted_at_a_flags_end_is_not_in_its_source_span() -> None:
+    """Trailing spaces removed right after a flagged word were inside the flag's source span."""
+    trace = Trace("Ths word   \nnext")
+    trace.apply("encoding", [Change(8, 11, "", "trailing_space", "x")])
+    trace.add_flags([_flag(4, 8), _flag(0, 3)])
+    flags = trace.flags()
+    assert [(f.text, f.source_start, f.source_end) for f in flags] == [("Ths", 0, 3), ("word", 4, 8)]
+
+
+@settings(max_examples=300)
+@given(runs(), st.data())
+def test_a_flag_with_a_source_span_reads_the_same_there(
+    run: tuple[str, list[list[Change]], Trace], data: st.DataObject
+) -> None:
+    source, _, trace = run
+    start = data.draw(st.integers(0, len(trace.text)))
+    trace.add_flags([_flag(start, data.draw(st.integers(start, len(trace.text))))])
+    (flag,) = trace.flags()
+    if flag.source_start is not None:
+        assert flag.source_end is not None
+        assert source[flag.source_start : flag.source_end] == flag.text
