@@ -109,7 +109,7 @@ def ftfy_changes(line: str, config: ftfy.TextFixerConfig = FTFY_CONFIG) -> list[
 # Tokens for aligning long lines: ASCII words, whitespace runs, and every other character
 # alone (mojibake and its repair are non-ASCII, so they never hide inside a long token).
 _TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.", re.DOTALL)
-_CHAR_DIFF_LIMIT = 2000  # longer differing stretches are aligned by tokens first (difflib is quadratic)
+_CHAR_DIFF_LIMIT = 2000  # longer differing stretches are walked (:func:`_walked_spans`; difflib is quadratic)
 
 
 def diff_spans(before: str, after: str) -> list[tuple[int, int, str]]:
@@ -128,6 +128,54 @@ def diff_spans(before: str, after: str) -> list[tuple[int, int, str]]:
     old, new = before[head : len(before) - tail], after[head : len(after) - tail]
     if len(old) + len(new) <= _CHAR_DIFF_LIMIT:
         return _char_spans(old, new, head)
+    return _walked_spans(old, new, head)
+
+
+# ftfy's repairs are local: mojibake and its repair are a few characters each. A long stretch
+# is walked from the left; at a difference, the nearest offsets (at most _LOOKAHEAD characters
+# on either side) after which _RESYNC characters agree again end the span.
+_RESYNC = 8
+_LOOKAHEAD = 48
+
+
+def _walked_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
+    """:func:`diff_spans` of a long stretch, in time linear in its length; where the two texts
+    do not agree again within reach, the rest is aligned by tokens (:func:`_token_spans`).
+
+    >>> _walked_spans("a todayâ€™s â€œnewsâ€ cafÃ©", "a today’s “news” café", 10)
+    [(17, 20, '’'), (22, 25, '“'), (29, 31, '”'), (35, 37, 'é')]
+    """
+    spans = []
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            i, j = i + 1, j + 1
+            continue
+        step = _resync(old, new, i, j)
+        if step is None:
+            break
+        spans += _char_spans(old[i : i + step[0]], new[j : j + step[1]], offset + i)
+        i, j = i + step[0], j + step[1]
+    if i < len(old) or j < len(new):
+        spans += _token_spans(old[i:], new[j:], offset + i)
+    return spans
+
+
+def _resync(old: str, new: str, i: int, j: int) -> tuple[int, int] | None:
+    """The fewest characters to replace at ``old[i]`` and ``new[j]`` after which they agree again."""
+    for total in range(1, 2 * _LOOKAHEAD + 1):
+        for skip_old in range(max(0, total - _LOOKAHEAD), min(total, _LOOKAHEAD) + 1):
+            skip_new = total - skip_old
+            a, b = old[i + skip_old : i + skip_old + _RESYNC], new[j + skip_new : j + skip_new + _RESYNC]
+            at_ends = i + skip_old == len(old) and j + skip_new == len(new)
+            if a == b and (len(a) == _RESYNC or at_ends):
+                return skip_old, skip_new
+    return None
+
+
+def _token_spans(old: str, new: str, offset: int) -> list[tuple[int, int, str]]:
+    """Spans from aligning ``old`` and ``new`` by tokens (difflib's heuristic keeps it fast on a
+    long text, at the price of coarse spans where it gives up on common tokens)."""
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     spans = []
     old_at = [0]
@@ -138,7 +186,7 @@ def diff_spans(before: str, after: str) -> list[tuple[int, int, str]]:
         new_at.append(new_at[-1] + len(token))
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_tokens, new_tokens).get_opcodes():
         if tag != "equal":
-            spans += _char_spans(old[old_at[i1] : old_at[i2]], new[new_at[j1] : new_at[j2]], head + old_at[i1])
+            spans += _char_spans(old[old_at[i1] : old_at[i2]], new[new_at[j1] : new_at[j2]], offset + old_at[i1])
     return spans
 
 

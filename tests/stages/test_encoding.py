@@ -246,7 +246,15 @@ def test_ftfy_is_identity_on_skipped_ascii(text: str) -> None:
     assert ftfy.fix_text(text, FTFY_CONFIG) == text
 
 
-def test_long_lines_are_diffed_by_tokens() -> None:
+def test_repairs_on_a_long_line_of_repeated_words_stay_small() -> None:
+    """difflib gave up on common tokens: a 1,440-character line became one edit of all of it."""
+    line = "Prices rose “sharply” today — analysts said. todayâ€™s â€œnewsâ€\x9d cafÃ© " * 20
+    changes = ftfy_changes(line)
+    assert len(changes) == 4 * 20
+    assert max(c.end - c.start for c in changes) <= 3
+
+
+def test_long_lines_are_diffed_in_small_spans() -> None:
     words = " ".join(f"word{i}" for i in range(3000))
     line = "Startâ€™s " + words + " endâ€™s"
     changes = ftfy_changes(line)
