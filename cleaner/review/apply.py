@@ -163,7 +163,9 @@ def _review_changes(
         span = _map((flag.start, flag.end), shifts)
         label = f"f{index} {flag.rule} {flag.text!r}"
         if span is None:
-            if text is not None:
+            if text is not None and decision is None:  # applied by the config, not by the reviewer
+                counts["flags_not_applied_text_changed"] += 1
+            elif text is not None:
                 conflicts[f"f{index}"] = f"{label}: its text was changed by a reverted or corrected change"
             continue
         if text is None:

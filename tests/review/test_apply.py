@@ -203,6 +203,19 @@ def test_apply_refuses_to_write_over_the_run(tmp_path: Path) -> None:
     assert main(["apply", str(out), "--to", str(out)]) == 2
 
 
+def test_a_flag_the_config_would_apply_on_reverted_text_is_no_conflict() -> None:
+    """Nobody accepted anything, yet apply said "accepted corrections could not be placed", exit 1."""
+    trace = Trace("teh cat")
+    trace.apply("encoding", [Change(0, 3, "the", "typo", "spelling")])
+    flag = Flag(stage="grammar", kind="grammar", rule="g", start=0, end=7, text="the cat", score=0.5, message="m")
+    trace.add_flags([flag.model_copy(update={"suggestions": ["The cat"]})])
+    result = DocumentResult(id="d", source="-", text=trace.text, edits=trace.edits, flags=trace.flags())
+    applied = apply_document(result, {}, ApplyConfig(undecided_changes="revert", undecided_flags="apply"))
+    assert applied.result.text == "teh cat"
+    assert applied.conflicts == ()
+    assert applied.result.stats["review"]["flags_not_applied_text_changed"] == 1
+
+
 def test_two_stages_flagging_one_word_are_no_conflict_when_the_config_applies_flags() -> None:
     """Nobody accepted either: the surer flag goes in, the other is counted as not applied, exit 0."""
     base = _result()
