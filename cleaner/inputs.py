@@ -197,30 +197,31 @@ def _jsonl(path: Path, data: bytes | None = None) -> Iterator[Document | InputFa
     try:
         with path.open("rb") if data is None else io.BufferedReader(io.BytesIO(data)) as handle:
             for number, line in enumerate(_jsonl_lines(handle), start=1):
-                text = _line_text(line)
-                if isinstance(text, DocumentError):
-                    yield InputFailure(id=f"{path.stem}:{number}", source=f"{path}:{number}", reason=str(text))
-                elif text.strip():
-                    yield _record(path, number, text)
+                decoded = _line_text(line)
+                if isinstance(decoded, DocumentError):
+                    yield InputFailure(id=f"{path.stem}:{number}", source=f"{path}:{number}", reason=str(decoded))
+                elif decoded[0].strip():
+                    yield _record(path, number, *decoded)
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else f"not valid {exc.encoding}"
         yield InputFailure(id=path.stem, source=str(path), reason=f"cannot read the file: {reason}")
 
 
-def _line_text(line: bytes | str) -> str | DocumentError:
-    """A JSONL line as text: UTF-8, as JSON Lines are, else decoded as a text file would be.
+def _line_text(line: bytes | str) -> tuple[str, str | None] | DocumentError:
+    """A JSONL line as text, and its encoding when it is not UTF-8 (as JSON Lines are) but was
+    decoded as a text file would be.
 
     >>> _line_text(b'{"id": 1}\\n'), _line_text("caf\\xe9".encode("cp1252"))
-    ('{"id": 1}\\n', 'café')
+    (('{"id": 1}\\n', None), ('café', 'latin-1'))
     """
     if isinstance(line, str):
-        return line
+        return line, None
     try:
-        return line.decode("utf-8")
+        return line.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     try:
-        return decode_bytes(line)[0]
+        return decode_bytes(line)
     except DocumentError as exc:
         return exc
 
@@ -255,8 +256,9 @@ def _usable_id(value: object) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip() != ""
 
 
-def _record(path: Path, number: int, line: str) -> Document | InputFailure:
-    """The document of line ``number`` of a JSONL file, or why it is not one."""
+def _record(path: Path, number: int, line: str, encoding: str | None = None) -> Document | InputFailure:
+    """The document of line ``number`` of a JSONL file, or why it is not one; a line that was
+    not UTF-8 names its ``encoding`` in the metadata (unless the record has that field)."""
     source = f"{path}:{number}"
     try:
         record = json.loads(line)
@@ -281,6 +283,8 @@ def _record(path: Path, number: int, line: str) -> Document | InputFailure:
             reason = f'"{field}": {problem}; in JSON, a \\uD8xx escape must be followed by its \\uDCxx pair'
             return InputFailure(id=f"{path.stem}:{number}", source=source, reason=reason)
     metadata = {k: v for k, v in record.items() if k not in ("id", "text")}
+    if encoding is not None:
+        metadata.setdefault("encoding", encoding)
     return Document(id=str(record["id"]), source=source, text=record["text"], metadata=metadata)
 
 
