@@ -333,8 +333,8 @@ def output_name(doc_id: str) -> str:
 
     >>> output_name("000_1d58")
     '000_1d58'
-    >>> output_name("../etc/passwd")
-    '_etc_passwd'
+    >>> output_name("../etc/passwd"), output_name(".."), output_name("..~2")
+    ('document_etc_passwd', 'document', 'document_2')
 
     A name longer than :data:`MAX_NAME_BYTES` is cut, and a hash of the whole id keeps it apart:
 
@@ -342,7 +342,9 @@ def output_name(doc_id: str) -> str:
     >>> len(name), name[:24], name[-13:]
     (160, 'https_example.com_slug-s', '_844729cf45d2')
     """
-    name = _UNSAFE_NAME.sub("_", doc_id).lstrip(".") or "document"
+    name = _UNSAFE_NAME.sub("_", doc_id).lstrip(".")
+    if not name or (doc_id.startswith(".") and not name[0].isalnum()):  # "..", its repeat "..~2"
+        name = "document" + name
     if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
         return name
     digest = hashlib.sha256(doc_id.encode("utf-8")).hexdigest()[:12]
