@@ -97,10 +97,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
-            if name == "utf-8-sig" and _mixed_western(data[len(bom) :]):
-                return _decode_mixed(data[len(bom) :]), "utf-8-sig+cp1252"
             codec = name.removesuffix("-sig")
-            return _decode_strict(data, len(bom), codec), name if codec == "utf-8" else f"{codec}+bom"
+            try:
+                return _decode_strict(data, len(bom), codec), name if codec == "utf-8" else f"{codec}+bom"
+            except DocumentError:
+                if name == "utf-8-sig" and _mixed_western(data[len(bom) :]):
+                    return _decode_mixed(data[len(bom) :]), "utf-8-sig+cp1252"
+                raise
     _reject_binary(data[:_SAMPLE])
     wide = _utf16_without_bom(data)
     if wide is not None:
@@ -180,7 +183,8 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|
 
 
 def _mixed_western(data: bytes) -> bool:
-    """Whether ``data``, not valid UTF-8 throughout, is UTF-8 with stray Windows-1252 bytes.
+    """Whether ``data``, which is not valid UTF-8 (the caller has tried), is UTF-8 with stray
+    Windows-1252 bytes.
 
     It must hold well-formed multi-byte UTF-8 (rare by chance in cp1252 text), and either
     twice as many bytes of it as bytes outside it, or the rest of its bytes must read as
@@ -193,15 +197,11 @@ def _mixed_western(data: bytes) -> bool:
     >>> _mixed_western("東京都は新しい計画を発表した。".encode("euc-jp"))
     False
     """
-    if data.isascii() or _UTF8_SEQUENCE.search(data) is None:
+    if _UTF8_SEQUENCE.search(data) is None:
         return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        inside = sum(len(found) for found in _UTF8_SEQUENCE.findall(data))
-        outside = sum(byte >= 0x80 for byte in data) - inside
-        return inside >= 2 * outside or _reads_as_western(_decode_cp1252(_UTF8_SEQUENCE.sub(b" ", data)))
-    return False
+    inside = sum(len(found) for found in _UTF8_SEQUENCE.findall(data))
+    outside = sum(byte >= 0x80 for byte in data) - inside
+    return inside >= 2 * outside or _reads_as_western(_decode_cp1252(_UTF8_SEQUENCE.sub(b" ", data)))
 
 
 def _decode_mixed(data: bytes) -> str:

@@ -21,6 +21,15 @@ def _process_umask() -> int:
 NEW_FILE_MODE = 0o666 & ~_process_umask()
 
 
+_TEMPORARY_SUFFIX = ".tmp"
+
+
+def temporary_files(folder: Path, name_pattern: str) -> Iterator[Path]:
+    """The temporary files :func:`atomic_writer` leaves in ``folder`` when its process is killed
+    mid-write, for outputs whose names match ``name_pattern`` (a glob: ``"*.txt"``)."""
+    return folder.glob(f".{name_pattern}.*{_TEMPORARY_SUFFIX}")
+
+
 @contextmanager
 def atomic_writer(path: Path, durable: bool = True) -> Iterator[TextIO]:
     """Open a temporary file next to ``path``; on success it replaces ``path`` in one step.
@@ -30,7 +39,7 @@ def atomic_writer(path: Path, durable: bool = True) -> Iterator[TextIO]:
     not only a crash of this process; that costs milliseconds a file, too much for thousands.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             os.fchmod(handle.fileno(), NEW_FILE_MODE)

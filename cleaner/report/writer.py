@@ -26,7 +26,7 @@ from cleaner.errors import FatalError
 from cleaner.inputs import InputFailure, output_name
 from cleaner.model import Document, DocumentResult, Report, Summary
 from cleaner.report.diff import unified_diff
-from cleaner.report.files import atomic_writer, write_atomic
+from cleaner.report.files import atomic_writer, temporary_files, write_atomic
 from cleaner.report.html import render_brief, render_document, render_page, section_floor
 
 # report.html shows documents in full up to this size; past it, by their counts only. A browser
@@ -194,8 +194,8 @@ class RunWriter:
         temporary files of document outputs that workers killed mid-write left behind."""
         self._json.close()
         self._html.close()
-        for suffix in ("txt", "diff"):
-            for left in self.out_dir.glob(f".*.{suffix}.*.tmp"):  # atomic_writer's names
+        for pattern in ("*.txt", "*.diff"):
+            for left in temporary_files(self.out_dir, pattern):
                 left.unlink(missing_ok=True)
 
 
