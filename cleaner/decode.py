@@ -5,7 +5,8 @@ The order of evidence, strongest first:
 1. a byte order mark (UTF-8, UTF-16 or UTF-32);
 2. signs of a binary file: a known file signature (PNG, gzip, PDF, ...), NUL bytes, or many
    control bytes; these raise :class:`~cleaner.errors.DocumentError` saying what the file
-   looks like. NUL bytes in every other position are UTF-16 without a BOM, not binary;
+   looks like. NUL bytes on one side of the 16-bit units only are UTF-16 without a BOM, not
+   binary (:func:`_utf16_without_bom`);
 3. strict UTF-8, which almost never decodes text in another encoding by accident;
 4. UTF-8 with a few stray Windows-1252 bytes (text pasted together from two sources), when
    most of its bytes beyond ASCII are UTF-8 or the others read as Western European text
@@ -162,21 +163,75 @@ def _reject_binary(sample: bytes) -> None:
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """Decode UTF-16 without a BOM: NUL in (nearly) every other byte, on one side only."""
+    """Decode UTF-16 without a BOM, told by where its NUL bytes fall.
+
+    Latin-script text has a NUL in (nearly) every other byte, on one side only. Chinese,
+    Japanese or Korean text has NULs only where it uses ASCII (line breaks, spaces, digits):
+    fewer, but still on one side; the decoded text must then read as text
+    (:func:`_reads_as_text`), which binary data cut into 16-bit units does not.
+
+    >>> _utf16_without_bom("東京は晴れ。\\n明日も晴れ。\\n".encode("utf-16-be"))
+    ('東京は晴れ。\\n明日も晴れ。\\n', 'utf-16-be')
+    """
     if len(data) < 4 or len(data) % 2:
         return None
     sample = data[:_SAMPLE]
     half = len(sample) // 2
-    for name, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
-        if zeros.count(0) >= 0.9 * half:
-            try:
-                text = data.decode(name)
-            except UnicodeDecodeError:
-                return None
-            controls = sum(1 for ch in text[: len(sample) // 2] if ord(ch) < 0x20 and ch not in "\t\n\r\x0c")
-            if controls <= _MAX_CONTROL_SHARE * half:
-                return text, name
+    high_le, high_be = sample[1::2].count(0), sample[0::2].count(0)
+    for name, zeros, other_side in (("utf-16-le", high_le, high_be), ("utf-16-be", high_be, high_le)):
+        latin = zeros >= 0.9 * half
+        wide = (
+            zeros >= max(_MIN_WIDE_NULS, _MIN_WIDE_NUL_SHARE * half)
+            and other_side * 4 <= zeros
+            and not _plain_utf8(sample)  # ASCII or UTF-8 text with stray NULs, read as 16-bit units, is CJK-like
+        )
+        if not (latin or wide):
+            continue
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            return None
+        start = text[:half]
+        controls = sum(1 for ch in start if ord(ch) < 0x20 and ch not in "\t\n\r\x0c")
+        if controls <= _MAX_CONTROL_SHARE * half and (latin or _reads_as_text(start)):
+            return text, name
     return None
+
+
+def _plain_utf8(sample: bytes) -> bool:
+    """Whether ``sample`` (a file's start, maybe cut inside a character) is valid UTF-8 without
+    control bytes other than NUL: text with stray NULs. UTF-16 in a script whose letters are
+    all below U+0800 (Cyrillic, Greek) is valid UTF-8 too, but full of control bytes."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not (exc.reason == "unexpected end of data" and exc.start >= len(sample) - 3):
+            return False
+    controls = sum(sample.count(byte) for byte in _CONTROL_BYTES) - sample.count(0)
+    return controls <= _MAX_CONTROL_SHARE * len(sample)
+
+
+# UTF-16 text in a script beyond Latin-1 has a NUL byte only in its ASCII characters: at least
+# a line break now and then (one character in a hundred), and at least two.
+_MIN_WIDE_NUL_SHARE = 0.01
+_MIN_WIDE_NULS = 2
+# Unicode categories text is made of: letters, marks, numbers, punctuation, symbols, spaces.
+_TEXT_CATEGORIES = frozenset("LMNPSZ")
+_MIN_TEXT_SHARE = 0.98
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether nearly all of ``text`` is letters, marks, digits, punctuation, symbols, spaces
+    and line breaks: no private-use, unassigned or control characters, as 16-bit units of
+    binary data give.
+
+    >>> _reads_as_text("서울은 한국의 수도입니다.\\n"), _reads_as_text("\\ue000\\U000f0000\\u0378\\x01")
+    (True, False)
+    """
+    import unicodedata
+
+    good = sum(1 for ch in text if ch in "\t\n\r" or unicodedata.category(ch)[0] in _TEXT_CATEGORIES)
+    return good >= _MIN_TEXT_SHARE * len(text)
 
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")

@@ -44,6 +44,28 @@ def test_decodes(data: bytes, text: str, encoding: str) -> None:
     assert decode_bytes(data) == (text, encoding)
 
 
+JAPANESE = "東京都は新しい計画を発表した。人口は約1400万人で、来年から実施される。\n"
+CHINESE = "北京是中国的首都，有三千多年的历史。\n今天的天气很好。\n"
+KOREAN = "서울은 한국의 수도이며 인구는 약 천만 명이다.\n"
+
+
+@pytest.mark.parametrize("text", [JAPANESE, CHINESE, KOREAN, RUSSIAN], ids=["ja", "zh", "ko", "ru"])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_beyond_latin_is_told_by_the_nuls_of_its_ascii(text: str, codec: str) -> None:
+    # Only the line breaks, spaces, digits and ASCII punctuation hold a NUL byte here.
+    data = (text * 20).encode(codec)
+    assert decode_bytes(data) == (text * 20, codec)
+
+
+def test_utf8_text_with_nuls_on_one_side_is_not_taken_for_utf16() -> None:
+    # Four NULs, all at even offsets: big-endian UTF-16 by their side, and read that way the
+    # pairs of letters are Chinese characters ("周攠捡琠"). But the bytes are plain UTF-8.
+    data = b"The cat \x00at and ran far but not \x00oo far the dog \x00id not run and \x00he pig did see."
+    assert len(data) % 2 == 0 and all(i % 2 == 0 for i, b in enumerate(data) if b == 0)
+    with pytest.raises(DocumentError, match="NUL bytes"):
+        decode_bytes(data)
+
+
 def test_cp1252_not_latin1_when_bytes_0x80_to_0x9f_are_present() -> None:
     data = "It’s “quoted”".encode("cp1252")
     assert any(0x80 <= b <= 0x9F for b in data)
