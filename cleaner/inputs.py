@@ -196,8 +196,9 @@ def _jsonl(path: Path, data: bytes | None = None) -> Iterator[Document | InputFa
     """
     try:
         with path.open("rb") if data is None else io.BufferedReader(io.BytesIO(data)) as handle:
-            for number, line in enumerate(_jsonl_lines(handle), start=1):
-                decoded = _line_text(line)
+            lines, wide = _jsonl_lines(handle)
+            for number, line in enumerate(lines, start=1):
+                decoded = _line_text(line) if wide is None else (line, wide)
                 if isinstance(decoded, DocumentError):
                     yield InputFailure(id=f"{path.stem}:{number}", source=f"{path}:{number}", reason=str(decoded))
                 elif decoded[0].strip():
@@ -226,23 +227,24 @@ def _line_text(line: bytes | str) -> tuple[str, str | None] | DocumentError:
         return exc
 
 
-def _jsonl_lines(handle: io.BufferedReader[Any]) -> Iterator[bytes | str]:
-    """The lines of a JSONL file: text when a byte-order mark names a UTF-16/32 encoding, else bytes."""
+def _jsonl_lines(handle: io.BufferedReader[Any]) -> tuple[Iterator[bytes | str], str | None]:
+    """The lines of a JSONL file, and the name of its encoding when a byte-order mark names a
+    UTF-16/32 one (``utf-16-le+bom``, as :func:`decode_bytes` names it): then the lines are text,
+    else bytes."""
     head = handle.peek(4)[:4]
-    wide = next((name for bom, name in _WIDE_BOMS if head.startswith(bom)), None)
+    wide = next(((codec, name) for bom, codec, name in _WIDE_BOMS if head.startswith(bom)), None)
     if wide is not None:
-        yield from io.TextIOWrapper(handle, encoding=wide, newline="\n")
-        return
-    for number, line in enumerate(handle):
-        yield line.removeprefix(codecs.BOM_UTF8) if number == 0 else line
+        return iter(io.TextIOWrapper(handle, encoding=wide[0], newline="\n")), wide[1]
+    return (line.removeprefix(codecs.BOM_UTF8) if number == 0 else line for number, line in enumerate(handle)), None
 
 
-# Byte-order marks that change how lines split, longest first (UTF-32-LE starts like UTF-16-LE).
+# Byte-order marks that change how lines split, longest first (UTF-32-LE starts like UTF-16-LE):
+# the mark, the codec that reads it, and the encoding's name in the metadata.
 _WIDE_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le+bom"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be+bom"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le+bom"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be+bom"),
 )
 
 

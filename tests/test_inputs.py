@@ -92,6 +92,8 @@ def test_jsonl_in_utf16_with_bom_and_a_cp1252_line(tmp_path: Path) -> None:
     for name in ("wide.jsonl", "mixed.jsonl"):
         docs = list(iter_documents([str(tmp_path / name)]))
         assert [(d.id, d.text) for d in docs if isinstance(d, Document)] == [("a", "“café”"), ("b", "naïve")], name
+    wide = list(iter_documents([str(tmp_path / "wide.jsonl")]))
+    assert [d.metadata.get("encoding") for d in wide if isinstance(d, Document)] == ["utf-16-le+bom"] * 2
     mixed = list(iter_documents([str(tmp_path / "mixed.jsonl")]))
     encodings = [d.metadata.get("encoding") for d in mixed if isinstance(d, Document)]
     assert encodings[0] is None and isinstance(encodings[1], str)  # named for the line that was not UTF-8
