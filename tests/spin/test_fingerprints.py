@@ -30,6 +30,24 @@ def test_pack_without_phrases_is_a_config_error(tmp_path: Path) -> None:
         load_pack(bad)
 
 
+def _pack(tmp_path: Path, examples: str) -> Path:
+    path = tmp_path / "hand.yaml"
+    entry = "  - phrase: colossal information\n    original: big data\n    examples: " + examples + "\n"
+    path.write_text("id: hand\nphrases:\n" + entry, encoding="utf-8")
+    return path
+
+
+def test_a_pack_s_examples_are_checked_when_it_loads(tmp_path: Path) -> None:
+    good = '{must_match: ["Firms mine colossal information daily."], must_not_match: ["Colossal. Information."]}'
+    assert [e.original for e in load_pack(_pack(tmp_path, good))] == ["big data"]
+    with pytest.raises(ConfigError, match=r"hand\.yaml: phrase #1 \('colossal information'\).*not found.*Big data"):
+        load_pack(_pack(tmp_path, '{must_match: ["Big data rules."]}'))
+    with pytest.raises(ConfigError, match=r"is found in its must_not_match example"):
+        load_pack(_pack(tmp_path, '{must_not_match: ["It holds colossal information."]}'))
+    with pytest.raises(ConfigError, match=r"`examples` is a mapping"):
+        load_pack(_pack(tmp_path, '{match: ["colossal information"]}'))
+
+
 def test_imported_pack_keeps_its_attribution() -> None:
     text = (RULES / "tortured-phrases.yaml").read_text(encoding="utf-8")
     assert "Problematic Paper Screener" in text
