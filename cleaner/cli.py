@@ -1,7 +1,7 @@
 """The command line: ``cleaner run INPUT... --out DIR``; argument parsing and printing only.
 
 Exit codes: 0 every document processed, 1 some documents failed (they are listed in the
-report with the reason), 2 usage or configuration error, 130 interrupted (Ctrl-C), 143
+report with the reason) or a fatal fault stopped the run, 2 usage or configuration error, 130 interrupted (Ctrl-C), 143
 terminated (SIGTERM).
 """
 

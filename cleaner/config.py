@@ -48,6 +48,13 @@ def rules_root() -> Path:
     return Path(sys.prefix) / "share" / "cleaner" / "rules"
 
 
+def cache_root() -> Path:
+    """The ``.cache`` folder of the source tree this package runs from, where the stages keep
+    what they build once (the spin stage's thesaurus index and model file, the grammar stage's
+    checked paragraphs); the same whichever folder a run starts in."""
+    return Path(__file__).resolve().parents[1] / ".cache"
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
     """The stages to run, in pipeline order, each with its validated config."""

@@ -23,8 +23,8 @@ prose came before it; above the article, or before more prose than a page's comm
 hold, it is only a line of furniture (:func:`lines_after_end`). A ``heads-list`` rule
 finds the heading of a list of teasers ("You may also like", "Don't miss"): it and the
 short lines right under it that do not end a sentence go (:func:`teaser_list_lines`).
-:func:`match_rules` finds the lines the ``drop`` rules match, trying all of them as one
-pattern first (:func:`any_of`); a rule with ``keywords`` (words or phrases a line must hold
+:meth:`DropRules.first` finds the first ``drop`` rule a line matches, trying all of them as
+one pattern first (:func:`any_of`); a rule with ``keywords`` (words or phrases a line must hold
 one of, in any case, for its pattern to be tried) stays out of that pattern and costs a
 substring test on most lines, cheaper than a pattern that looks for a word anywhere in the
 line (:class:`DropRules`). Loading checks every rule against its own examples, so a pack

@@ -322,9 +322,10 @@ class Detector:
         return found
 
     def _check_with_lm(self, text: str, tokens: list[Token], suspects: list[Suspect]) -> None:
-        """Check the first ``lm_budget`` suspects of the check order; if they find the document likely
-        spun (:meth:`looks_spun`), go on to ``lm_budget_spun``. Then every suspect name gets one
-        decision (:func:`~cleaner.spin.suspects.one_decision_per_name`)."""
+        """Check the suspects of the check order the first round allows (``lm_budget`` checks per
+        100 words, :meth:`rounds`); if they find the document likely spun (:meth:`looks_spun`),
+        go on to what ``lm_budget_spun`` allows. Then every suspect name gets one decision
+        (:func:`~cleaner.spin.suspects.one_decision_per_name`)."""
         if self.lm is None or not suspects:
             return
         order = self.check_order(suspects)

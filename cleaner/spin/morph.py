@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# The inflection classes a word form can carry. "" is the bare form.
-FORMS = ("", "s", "ed", "ing", "er", "est")
-
 # WordNet morphy's detachment rules (wnintro(7WN), "morphy"), as (suffix, ending, form).
 _RULES: tuple[tuple[str, str, str], ...] = (
     ("ies", "y", "s"),

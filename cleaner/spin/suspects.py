@@ -63,7 +63,6 @@ class Suspect:
     rule: str = "thesaurus"
     evidence: dict[str, float | int | str | bool | None] = field(default_factory=dict)
     lm_gains: list[float] | None = None
-    prior: float = 0.0
 
 
 def spelling_evidence(alt: entities.Alternative) -> dict[str, Any]:

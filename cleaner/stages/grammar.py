@@ -29,6 +29,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
+from cleaner.config import cache_root
 from cleaner.errors import ConfigError, DocumentError, FatalError
 from cleaner.languagetool import (
     Checker,
@@ -174,7 +175,10 @@ class GrammarConfig(StageConfig):
     )
     max_suggestions: int = Field(default=5, ge=0, description="Suggestions kept per flag.")
     cache: bool = Field(default=True, description="Cache LanguageTool's answers per paragraph on disk.")
-    cache_dir: Path = Field(default=Path(".cache/grammar"), description="Cache folder (relative: to the cwd).")
+    cache_dir: Path = Field(
+        default_factory=lambda: cache_root() / "grammar",
+        description="Cache folder of checked paragraphs; default: `.cache/grammar` of the checkout.",
+    )
 
     @field_validator("server_url")
     @classmethod

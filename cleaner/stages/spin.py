@@ -19,7 +19,9 @@ is there a thesaurus neighbour (either direction, same inflection) that fits the
 4. a logistic combination of the figures (:mod:`cleaner.spin.scoring`) gives the score, and
    a checked position is scored again with the support of the document's other checked
    positions (a spinner rewrites a whole document; ``document_weights``);
-5. known fingerprints (``rules/spin/*.yaml``) are flagged as such.
+5. known fingerprints (``rules/spin/*.yaml``) are flagged where the original reads at least
+   :data:`~cleaner.spin.engine.FINGERPRINT_MIN_GAIN` nats better in their place (an imported pack lists ordinary English
+   too), outside web addresses.
 
 It returns flags only; it never changes the text.
 """
@@ -33,14 +35,12 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
-from cleaner.config import rules_root
+from cleaner.config import cache_root, rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
 from cleaner.spin import engine
 from cleaner.spin.models import DEFAULT_MODEL, unknown_model
 from cleaner.stages.base import Stage, StageConfig, StageResult
-
-_ROOT = Path(__file__).resolve().parents[2]
 
 # Fitted with `scoring.fit_logistic` (what `bench/eval_spin.py --fit --pages 8` runs) on the
 # suspects of 8 aeb-dev pages whose id starts with 0-3, spun by bench/spinner.py, with the
@@ -164,11 +164,10 @@ class SpinConfig(StageConfig):
         le=1.0,
         description="Lowest score a flag needs to be reported. With the document step (`document_weights`), "
         "clean news stays far under 1 flag per 1,000 words at any threshold from 0.3 up, so the threshold is set by "
-        "precision: 0.35 gave make eval's pages precision 0.877, recall 0.688 and 0.23 clean flags per 1,000 words, "
-        "room for 4 more false flags before precision falls under 0.85 (0.3: 0.860 / 0.694 / 0.23, room for 1; 0.4: "
-        "0.891 / 0.661 / 0). On 8 further pages, on which no weight or threshold was chosen: 0.901 / 0.639 / 0.15 "
-        "(bench/results/spin-document.md, bench/results/spin-suggestions.md). Since the LM cache fix (2d18e9b): "
-        "0.864 / 0.683 / 0.23 at 0.35, 0.861 / 0.699 at 0.3 (bench/results/spin.md).",
+        "precision: on make eval's pages (3342a85, bench/results/spin.md) 0.35 gives precision 0.869, recall 0.677 "
+        "and 0.23 clean flags per 1,000 words, room for 3 more false flags before precision falls under 0.85 "
+        "(0.3: 0.866 / 0.694 / 0.23; 0.4: 0.884 / 0.656 / 0.23). When it was chosen, on 8 further pages on which "
+        "no weight or threshold was chosen: 0.901 / 0.639 / 0.15 (bench/results/spin-document.md).",
     )
     use_lm: bool = Field(
         default=True, description="Check suspect positions with the language model (slower, more precise)."
@@ -274,7 +273,9 @@ class SpinConfig(StageConfig):
         description="Folder of fingerprint packs (`*.yaml`, phrase -> original); default: the shipped rules/spin.",
     )
     cache_dir: Path = Field(
-        default=_ROOT / ".cache" / "spin", description="Where the combined thesaurus index is cached."
+        default_factory=lambda: cache_root() / "spin",
+        description="Where the combined thesaurus index is cached, and where the Gemma model file is joined from "
+        "its PyPI chunk packages (`models/`; about 250 MB, once).",
     )
     model: str = Field(
         default=DEFAULT_MODEL,

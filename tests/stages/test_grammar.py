@@ -479,3 +479,11 @@ def test_a_server_slow_to_answer_its_first_check_is_reported_while_waited_on(
         server.shutdown()
         server.server_close()
     assert "answers its health check but not yet a check; waiting up to 1 s in all" in caplog.text
+
+
+def test_the_paragraph_cache_is_the_checkout_s_whichever_folder_a_run_starts_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = GrammarConfig().cache_dir
+    assert folder.is_absolute() and folder == Path(grammar.__file__).resolve().parents[2] / ".cache" / "grammar"
