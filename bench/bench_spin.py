@@ -21,7 +21,8 @@ from dataclasses import replace
 from bench.common import aeb_texts, machine, write_section
 from bench.eval_spin import budget_label, score_pages, second_model_text, spin_page, split_pages
 from bench.spinner import Spinner
-from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from
+from cleaner.spin.language import word_count
 from cleaner.stages.spin import SpinConfig
 
 # (LM checks per 100 words: 0 for no LM, None for the stage's own rounds; the model's own

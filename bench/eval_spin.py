@@ -36,7 +36,8 @@ from bench.spinner import Spinner, Substitution
 from cleaner.model import Flag
 from cleaner.spin import scoring
 from cleaner.spin.candidates import is_content, sentences
-from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from
+from cleaner.spin.language import word_count
 from cleaner.spin.suspects import Suspect, lm_checks
 from cleaner.stages.spin import SpinConfig
 
@@ -67,7 +68,7 @@ def score_pages(
     spun: list[tuple[str, list[Substitution]]], all_flags: list[list[Flag]], threshold: float
 ) -> dict[str, float]:
     tp = fp = fn = 0
-    top1 = 0
+    top1 = on_substitution = 0
     for (text, subs), found in zip(spun, all_flags, strict=True):
         flags = [f for f in found if f.score >= threshold]
         spans = token_spans(text)
@@ -75,14 +76,16 @@ def score_pages(
         flagged = covered(spans, [(f.start, f.end) for f in flags])
         tp, fp, fn = tp + len(truth & flagged), fp + len(flagged - truth), fn + len(truth - flagged)
         originals = {(s.start, s.end): s.original.lower() for s in subs}
-        top1 += sum(1 for f in flags if f.suggestions and originals.get((f.start, f.end)) == f.suggestions[0].lower())
+        exact = [f for f in flags if (f.start, f.end) in originals]  # a flag on one word of a phrase is not
+        on_substitution += len(exact)
+        top1 += sum(1 for f in exact if f.suggestions and originals[(f.start, f.end)] == f.suggestions[0].lower())
     return {
         "precision": tp / max(1, tp + fp),
         "recall": tp / max(1, tp + fn),
         "tp": tp,
         "fp": fp,
         "fn": fn,
-        "top1": top1 / max(1, tp),
+        "top1": top1 / max(1, on_substitution),
     }
 
 
@@ -141,10 +144,7 @@ THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 def flags_of(detector: Detector, text: str, analysis: Analysis, threshold: float) -> list[Flag]:
     """The flags :meth:`Detector.detect` gives, from an analysis done once for every threshold."""
-    fingerprint_flags, suspects = analysis
-    scored = detector.document_scores(suspects)
-    flags = [detector.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
-    return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
+    return detector.flags_of(text, analysis, threshold)
 
 
 def miss_cause(
@@ -418,6 +418,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--pages", type=int, default=8, help="pages of each half (0 = all)")
     parser.add_argument("--no-lm", action="store_true", help="prefilter and thesaurus only")
+    parser.add_argument(
+        "--no-phrases", action="store_true", help="leave phrases out (written to bench/results/spin-no-phrases.md)"
+    )
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
     parser.add_argument("--model", default=None, help="language model (name or GGUF path; default: the stage's)")
@@ -430,7 +433,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    overrides: dict[str, float | int | bool | str | tuple[float, float]] = {"use_lm": not args.no_lm, "threads": 1}
+    overrides: dict[str, float | int | bool | str | tuple[float, float]] = {
+        "use_lm": not args.no_lm,
+        "threads": 1,
+        "phrases": not args.no_phrases,
+    }
     if args.budget is not None:
         overrides["lm_budget"] = args.budget
     if args.proposals is not None:
@@ -488,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         "Seed 000 flags: " + "; ".join(f"{f.text} -> {f.suggestions[0]} ({f.score:.2f})" for f in flags),
     ]
-    write_section("spin", "\n".join(lines))
+    write_section("spin-no-phrases" if args.no_phrases else "spin", "\n".join(lines))
 
 
 def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
@@ -502,6 +509,8 @@ def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
         f"budget {budget_label(settings, None)} checks per 100 words, "
         f"{settings.lm_proposals} proposals of its own per position; default threshold {settings.threshold}.",
         f"Second model: {second_model_text(settings)}.",
+        "Best suggestion = original: the share of the flags spanning a substitution exactly whose first",
+        "suggestion is the word the spinner replaced.",
         "",
         "| threshold | precision (95% CI) | recall (95% CI) | TP | FP | FN | best suggestion = original "
         "| clean flags /1000 words (n) |",

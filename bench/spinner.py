@@ -4,8 +4,10 @@ It does what the spinners that republish news do: pick about one content word in
 replace it with a thesaurus neighbour chosen without regard to sense: a WordNet synonym from
 any synset of the word, a Moby thesaurus entry, or a WordNet sister term (a co-hyponym:
 ``month`` -> ``quarter``); a demonym becomes another demonym. The inflection is kept
-(``talks`` -> ``negotiations``). It only writes single words that are common enough for a
-spinner's thesaurus (Zipf >= 2.5 in wordfreq).
+(``talks`` -> ``negotiations``; a verb phrase inflects its first word, ``killed`` -> ``put
+to death``). It writes the thesauri's phrases of two or three words as readily as single
+words (``elapsed time``), as long as every word is common enough for a spinner's thesaurus
+(Zipf >= 2.5 in wordfreq).
 
 Its thesaurus is built *forwards* (Moby head -> entries), independently of the detector's
 symmetric index; both read the same installed sources, as an outside spinner would.
@@ -19,10 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.spin.morph import Exceptions, inflect, lemmas
+from cleaner.spin.morph import Exceptions, lemmas
+from cleaner.spin.phrases import PhraseIndex, clean_entry, wordnet_verb_phrases
 from cleaner.spin.thesaurus import SISTER, WORDNET, WORDNET_DIR, moby_file, parse_moby, wordnet_pairs
 
-CACHE = Path(__file__).resolve().parent.parent / ".cache" / "spin" / "spinner-v1.pickle"
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "spin" / "spinner-v2.pickle"
 _TOKEN = re.compile(r"[A-Za-z]+")
 # Words a spinner leaves alone: function words and the commonest verbs of reporting.
 _STOP = frozenset(
@@ -69,7 +72,9 @@ def _forward_index() -> dict[str, list[tuple[str, str]]]:
     seen: set[tuple[str, str]] = set()
 
     def add(a: str, b: str, source: str) -> None:
-        if " " in b or (a, b) in seen or zipf_frequency(b, "en") < 2.5:
+        if " " in b and clean_entry(b) != b:
+            return
+        if (a, b) in seen or any(zipf_frequency(w, "en") < 2.5 for w in b.split()):
             return
         seen.add((a, b))
         index.setdefault(a, []).append((b, source))
@@ -80,7 +85,7 @@ def _forward_index() -> dict[str, list[tuple[str, str]]]:
     moby = moby_file()
     if moby is not None:
         with moby.open(encoding="utf-8", errors="replace") as moby_text:
-            for a, b in parse_moby(moby_text):
+            for a, b in parse_moby(moby_text, clean_entry):
                 add(a, b, "moby")
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     with CACHE.open("wb") as out_file:
@@ -95,6 +100,7 @@ class Spinner:
         self.rate = rate
         self.index = _forward_index()
         self.exceptions = Exceptions.from_wordnet(WORDNET_DIR)
+        self.phrases = PhraseIndex({}, wordnet_verb_phrases(WORDNET_DIR))  # inflects phrases
 
     def _replacement(self, word: str, rng: random.Random) -> tuple[str, str] | None:
         if word in DEMONYMS:
@@ -103,14 +109,15 @@ class Spinner:
         options: list[tuple[str, str]] = []
         for lemma, form in lemmas(lower, self.exceptions):
             for neighbour, source in self.index.get(lemma, ()):
-                options += [(f, source) for f in inflect(neighbour, form, self.exceptions)[:1]]
+                forms = self.phrases.inflect(neighbour, form, self.exceptions)
+                options += [(f, source) for f in forms[:1]]
         if not options:
             return None
         # Sense-blind but source-balanced: pick a source first, then a word from it.
         sources = sorted({s for _, s in options})
         source = rng.choice(sources)
         choice = rng.choice([o for o in options if o[1] == source])[0]
-        if choice == lower or not _known(choice):
+        if choice == lower or not all(_known(w) for w in choice.split()):
             return None
         return (choice.capitalize() if word[0].isupper() else choice), source
 

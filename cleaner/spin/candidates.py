@@ -94,6 +94,16 @@ def is_content(token: Token) -> bool:
     return word.islower() or (token.index == 0 and word[1:].islower())
 
 
+def is_plain(token: Token) -> bool:
+    """Whether a word of a phrase is an ordinary word: letters, lower case (or opening the sentence).
+
+    >>> [is_plain(Token(0, 0, w, i)) for i, w in enumerate(["Put", "to", "Death"])]
+    [True, True, False]
+    """
+    word = token.word
+    return word.isalpha() and (word.islower() or (token.index == 0 and word[1:].islower()))
+
+
 def match_case(word: str, model: str) -> str:
     """``word`` written with the capitalisation of ``model``.
 
@@ -140,6 +150,21 @@ class CandidateSource:
     def exceptions(self) -> Exceptions:
         """The irregular forms the candidates are inflected with."""
         return self._exceptions
+
+    def of_phrase(self, forms: tuple[str, ...], neighbours: dict[str, int]) -> tuple[Candidate, ...]:
+        """The candidates for a phrase in one of ``forms``: its linked single words
+        (``neighbours``, with their source bits) in those forms, most sources first.
+
+        >>> source = CandidateSource(None, Exceptions(), lambda w: 4.0, 3.0)  # type: ignore[arg-type]
+        >>> source.of_phrase(("ed",), {"kill": 1, "execute": 9})
+        (Candidate(word='executed', sources=9), Candidate(word='killed', sources=1))
+        """
+        found: dict[str, int] = {}
+        for neighbour, bits in neighbours.items():
+            for spelled in (s for form in forms for s in inflect(neighbour, form, self._exceptions)):
+                if self._min_zipf <= self._zipf(spelled) < self._max_zipf:
+                    found[spelled] = found.get(spelled, 0) | bits
+        return tuple(Candidate(w, b) for w, b in sorted(found.items(), key=lambda kv: -bin(kv[1]).count("1")))
 
     def __call__(self, lower: str) -> tuple[Candidate, ...]:
         """The candidates for a lower-case word, most sources first (cached)."""

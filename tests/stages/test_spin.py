@@ -15,7 +15,8 @@ from pydantic import ValidationError
 
 from cleaner.model import Document, Flag
 from cleaner.spin.candidates import Token
-from cleaner.spin.engine import Detector, settings_from, word_count
+from cleaner.spin.engine import Detector, settings_from
+from cleaner.spin.language import word_count
 from cleaner.spin.scoring import Figures
 from cleaner.spin.suspects import AGREEMENT_BONUS, PROPOSAL, Suspect, lm_checks
 from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
@@ -129,6 +130,45 @@ def test_flags_a_swap_the_model_prefers_reverting(offline_detector: Detector) ->
     assert flag.evidence["lm_gain"] == pytest.approx(8.0)
     assert "peace" in flag.message
     assert sum(v for k, v in result.stats.items() if k.startswith("flags_")) == len(result.flags)
+
+
+PHRASE_TEXT = "Rebels in the north said the two prisoners were put to death at dawn on Tuesday."
+
+
+def test_a_phrase_swapped_in_for_one_word_is_flagged_whole(offline_detector: Detector) -> None:
+    """A spinner writes a thesaurus's phrase for a word ("executed" -> "put to death"); none of its
+    words is a swap on its own, so no word of it was checked."""
+    lm = PreferringLM({"executed", "killed"})
+    stage = stage_with(offline_detector, lm, threshold=0.5, lm_budget=1000, lm_budget_spun=1000)
+    flags = stage.process(PHRASE_TEXT, Document(id="t", source="-", text=PHRASE_TEXT)).flags
+    phrase = [f for f in flags if f.rule == "thesaurus:phrase"]
+    assert [(f.text, f.start) for f in phrase] == [("put to death", PHRASE_TEXT.index("put to death"))]
+    assert phrase[0].suggestions[0] in {"executed", "killed"}
+    assert not [f for f in flags if f is not phrase[0] and f.start < phrase[0].end and phrase[0].start < f.end]
+
+
+def test_phrases_are_not_checked_when_turned_off(offline_detector: Detector) -> None:
+    lm = PreferringLM({"executed", "killed"})
+    stage = stage_with(offline_detector, lm, threshold=0.5, lm_budget=1000, lm_budget_spun=1000, phrases=False)
+    flags = stage.process(PHRASE_TEXT, Document(id="t", source="-", text=PHRASE_TEXT)).flags
+    assert [f for f in flags if f.rule == "thesaurus:phrase"] == []
+
+
+def test_a_phrase_does_not_vouch_for_the_other_positions_of_its_document(offline_detector: Detector) -> None:
+    """A clean text's rare compound can score high alone (one word is likelier than several); it
+    lifted "stage" on a clean aeb-dev page from 0.40 to 0.87."""
+    lm = PreferringLM({"peace", "executed", "killed"})
+    fitted = SpinConfig().document_weights
+    stage = stage_with(
+        offline_detector, lm, threshold=0.0, lm_budget=1000, lm_budget_spun=1000, document_weights=fitted
+    )
+    text = " ".join([PHRASE_TEXT] * 6 + [TEXT])
+    flags = stage.process(text, Document(id="t", source="-", text=text)).flags
+    assert len([f for f in flags if f.rule == "thesaurus:phrase"]) == 6
+    (harmony,) = [f for f in flags if f.text == "harmony"]
+    phrase_score = max(float(f.evidence["score_alone"] or 0) for f in flags if f.rule == "thesaurus:phrase")
+    assert phrase_score > 0.5  # six of these would have made the document look spun
+    assert float(harmony.evidence["document_support"] or 0) < 0.1  # only the unchanged words count
 
 
 def test_words_of_web_and_mail_addresses_are_not_checked(offline_detector: Detector) -> None:
