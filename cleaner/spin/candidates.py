@@ -8,7 +8,7 @@ have replaced (thesaurus neighbours in the same inflection and the same capitali
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cleaner.spin.morph import Exceptions, inflect, lemmas
@@ -159,12 +159,7 @@ class CandidateSource:
         >>> source.of_phrase(("ed",), {"kill": 1, "execute": 9})
         (Candidate(word='executed', sources=9), Candidate(word='killed', sources=1))
         """
-        found: dict[str, int] = {}
-        for neighbour, bits in neighbours.items():
-            for spelled in (s for form in forms for s in inflect(neighbour, form, self._exceptions)):
-                if self._min_zipf <= self._zipf(spelled) < self._max_zipf:
-                    found[spelled] = found.get(spelled, 0) | bits
-        return tuple(Candidate(w, b) for w, b in sorted(found.items(), key=lambda kv: -bin(kv[1]).count("1")))
+        return self._spelled((neighbour, form, bits) for neighbour, bits in neighbours.items() for form in forms)
 
     def __call__(self, lower: str) -> tuple[Candidate, ...]:
         """The candidates for a lower-case word, most sources first (cached)."""
@@ -173,13 +168,23 @@ class CandidateSource:
         return self._cache[lower]
 
     def _build(self, lower: str) -> tuple[Candidate, ...]:
-        own = {lemma for lemma, _ in lemmas(lower, self._exceptions)}
+        readings = lemmas(lower, self._exceptions)
+        own = {lemma for lemma, _ in readings}
+        links = (
+            (neighbour, form, bits)
+            for lemma, form in readings
+            for neighbour, bits in self._thesaurus.neighbours(lemma).items()
+            if neighbour not in own
+        )
+        return self._spelled(links, written=lower)
+
+    def _spelled(self, links: Iterable[tuple[str, str, int]], written: str = "") -> tuple[Candidate, ...]:
+        """``(neighbour, form, source bits)`` links as candidates: each neighbour spelled in its form,
+        as common as a candidate may be and not ``written``, the bits of a spelling's links joined;
+        most sources first."""
         found: dict[str, int] = {}
-        for lemma, form in lemmas(lower, self._exceptions):
-            for neighbour, bits in self._thesaurus.neighbours(lemma).items():
-                if neighbour in own:
-                    continue
-                for spelled in inflect(neighbour, form, self._exceptions):
-                    if spelled != lower and self._min_zipf <= self._zipf(spelled) < self._max_zipf:
-                        found[spelled] = found.get(spelled, 0) | bits
+        for neighbour, form, bits in links:
+            for spelled in inflect(neighbour, form, self._exceptions):
+                if spelled != written and self._min_zipf <= self._zipf(spelled) < self._max_zipf:
+                    found[spelled] = found.get(spelled, 0) | bits
         return tuple(Candidate(w, b) for w, b in sorted(found.items(), key=lambda kv: -bin(kv[1]).count("1")))
