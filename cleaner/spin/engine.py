@@ -401,16 +401,12 @@ class Detector:
     ) -> None:
         """Score the word (or phrase: ``tokens[first..last]``) and its candidates (and ``lm``'s own
         proposals) in their window with ``lm``."""
-        first, last = span
         demonym = suspect.rule == "entity:demonym"
         left_words = self.settings.demonym_left_words if demonym else self.settings.left_words
-        left_start = tokens[max(0, first - left_words)].start
-        right_end = tokens[min(len(tokens) - 1, last + self.settings.right_words)].end
-        gap_start = max(len(text[: suspect.token.start].rstrip()), left_start)
-        left = text[left_start:gap_start]
-        gap, right = text[gap_start : suspect.token.start], text[suspect.token.end : right_end]
-        if right_end - left_start > MAX_WINDOW_CHARS:
+        window = self.window(text, tokens, span, (suspect.token.start, suspect.token.end), left_words)
+        if window is None:
             return  # left unchecked, as past the budget
+        left, gap, right = window
         # No proposals for a phrase: the model's likeliest single word is always far likelier than a
         # phrase of several words, which a clean text's "pistachio nuts" showed ("food", 13.6 nats).
         own_words = gap == " " and suspect.kind == "spin" and suspect.rule != PHRASE_RULE
@@ -430,6 +426,21 @@ class Detector:
         scored = [(s - original, c) for s, c in zip(scores[1:], options, strict=True) if s is not None]
         if scored:
             self.set_lm_figures(suspect, scored)
+
+    def window(
+        self, text: str, tokens: list[Token], span: tuple[int, int], where: tuple[int, int], left_words: int
+    ) -> tuple[str, str, str] | None:
+        """The language model's window around ``text[start:end]`` (``where``; the tokens
+        ``tokens[first..last]``, ``span``): the text of ``left_words`` words before it, the space
+        between them and it, and the text of ``right_words`` words after it. None when the window
+        is longer than :data:`MAX_WINDOW_CHARS`."""
+        (first, last), (start, end) = span, where
+        left_start = tokens[max(0, first - left_words)].start
+        right_end = tokens[min(len(tokens) - 1, last + self.settings.right_words)].end
+        if right_end - left_start > MAX_WINDOW_CHARS:
+            return None
+        gap_start = max(len(text[:start].rstrip()), left_start)
+        return text[left_start:gap_start], text[gap_start:start], text[end:right_end]
 
     def set_lm_figures(self, suspect: Suspect, scored: list[tuple[float, tuple[str, float, int]]]) -> None:
         """Rank the LM-scored candidates and set the suspect's figures from them.
@@ -541,15 +552,10 @@ class Detector:
             at, end = tokens[inner[0]].index, tokens[inner[-1]].index
             words = [*sentence.words[:at], phrase.lower(), *sentence.words[end + 1 :]]
             return self.trigram.window(words, at, original.lower()) - self.trigram.window(words, at, phrase.lower())
-        first, last = inner[0], inner[-1]
-        left_start = tokens[max(0, first - self.settings.left_words)].start
-        right_end = tokens[min(len(tokens) - 1, last + self.settings.right_words)].end
-        if right_end - left_start > MAX_WINDOW_CHARS:
+        window = self.window(text, tokens, (inner[0], inner[-1]), (hit.start, hit.end), self.settings.left_words)
+        if window is None:
             return None
-        gap_start = max(len(text[: hit.start].rstrip()), left_start)
-        gap, right = text[gap_start : hit.start], text[hit.end : right_end]
-        written, replaced = self.lm.continuation_logprobs(
-            text[left_start:gap_start], [gap + phrase + right, gap + original + right]
-        )
+        left, gap, right = window
+        written, replaced = self.lm.continuation_logprobs(left, [gap + phrase + right, gap + original + right])
         assert written is not None and replaced is not None
         return replaced - written
