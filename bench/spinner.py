@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.spin.morph import Exceptions, lemmas
-from cleaner.spin.phrases import PhraseIndex, clean_entry, wordnet_verb_phrases
+from cleaner.spin.phrases import clean_entry, inflect_phrase, wordnet_verb_phrases
 from cleaner.spin.thesaurus import SISTER, WORDNET, WORDNET_DIR, moby_file, parse_moby, wordnet_pairs
 
 CACHE = Path(__file__).resolve().parent.parent / ".cache" / "spin" / "spinner-v2.pickle"
@@ -100,7 +100,7 @@ class Spinner:
         self.rate = rate
         self.index = _forward_index()
         self.exceptions = Exceptions.from_wordnet(WORDNET_DIR)
-        self.phrases = PhraseIndex({}, wordnet_verb_phrases(WORDNET_DIR))  # inflects phrases
+        self.verb_phrases = wordnet_verb_phrases(WORDNET_DIR)
 
     def _replacement(self, word: str, rng: random.Random) -> tuple[str, str] | None:
         if word in DEMONYMS:
@@ -109,7 +109,7 @@ class Spinner:
         options: list[tuple[str, str]] = []
         for lemma, form in lemmas(lower, self.exceptions):
             for neighbour, source in self.index.get(lemma, ()):
-                forms = self.phrases.inflect(neighbour, form, self.exceptions)
+                forms = inflect_phrase(neighbour, form, self.verb_phrases, self.exceptions)
                 options += [(f, source) for f in forms[:1]]
         if not options:
             return None

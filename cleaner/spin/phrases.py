@@ -66,6 +66,21 @@ def wordnet_verb_phrases(folder: Path = WORDNET_DIR) -> frozenset[str]:
         return frozenset(lemma.replace("_", " ") for lemma in lemmas_ if "_" in lemma)
 
 
+def inflect_phrase(phrase: str, form: str, verbs: frozenset[str], exceptions: Exceptions | None = None) -> list[str]:
+    """``phrase`` (or a single word) in ``form``: its first word inflected for a verb phrase
+    (one of ``verbs``), its last otherwise.
+
+    >>> inflect_phrase("carry out", "ed", frozenset({"carry out"}))
+    ['carried out']
+    >>> inflect_phrase("dead time", "s", frozenset())
+    ['dead times']
+    """
+    if phrase not in verbs:
+        return inflect(phrase, form, exceptions)
+    head, rest = phrase.split(" ", 1)
+    return [f"{f} {rest}" for f in inflect(head, form, exceptions)]
+
+
 @dataclass(frozen=True)
 class Found:
     """A phrase of a sentence: its tokens ``[first, first + width)``, its lemma, and the forms
@@ -111,19 +126,6 @@ class PhraseIndex:
     def neighbours(self, phrase: str) -> dict[str, int]:
         """The single words linked to ``phrase`` with the bits of the sources that link them."""
         return self._links.get(phrase, {})
-
-    def inflect(self, phrase: str, form: str, exceptions: Exceptions | None = None) -> list[str]:
-        """``phrase`` in ``form``: its first word inflected for a verb phrase, its last otherwise.
-
-        >>> PhraseIndex({}, frozenset({"carry out"})).inflect("carry out", "ed")
-        ['carried out']
-        >>> PhraseIndex({}, frozenset()).inflect("dead time", "s")
-        ['dead times']
-        """
-        if phrase not in self._verbs:
-            return inflect(phrase, form, exceptions)
-        head, rest = phrase.split(" ", 1)
-        return [f"{f} {rest}" for f in inflect(head, form, exceptions)]
 
     def find(self, words: Sequence[str], exceptions: Exceptions | None = None) -> Iterator[Found]:
         """The phrases of the index in ``words`` (lower case), the longest at each position;
