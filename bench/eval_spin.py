@@ -36,6 +36,7 @@ from bench.spinner import Spinner, Substitution
 from cleaner.model import Flag
 from cleaner.spin import scoring
 from cleaner.spin.candidates import is_content, sentences
+from cleaner.spin.document import document_rows
 from cleaner.spin.engine import Detector, settings_from
 from cleaner.spin.language import word_count
 from cleaner.spin.suspects import Suspect, lm_checks
@@ -139,7 +140,7 @@ def wilson(hits: float, total: float, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def flags_of(detector: Detector, text: str, analysis: Analysis, threshold: float) -> list[Flag]:
@@ -190,7 +191,7 @@ def miss_causes(
     """How many substitutions end where, at the detector's threshold."""
     causes: Counter[str] = Counter()
     for (text, subs), (_, suspects) in zip(spun, analyses, strict=True):
-        scored = detector.document_scores(suspects)
+        scored = detector.document_scores(text, suspects)
         by_span = {(s.token.start, s.token.end): (s, v.score) for s, v in zip(suspects, scored, strict=True)}
         causes.update(miss_cause(detector, text, sub, by_span) for sub in subs)
     return causes
@@ -240,8 +241,8 @@ def fit_document(detector: Detector, pages: list[tuple[str, list[Substitution]]]
         truth = {(s.start, s.end) for s in subs}
         _, suspects = detector.analyse(text)
         alone = [detector.score(s) for s in suspects]
-        for i, support in scoring.supports(alone, detector.checked_spin(suspects)).items():
-            rows.append(scoring.document_vector(alone[i], support.value))
+        for i, row in document_rows(text, suspects, alone).items():
+            rows.append(row)
             labels.append(int((suspects[i].token.start, suspects[i].token.end) in truth))
     print(f"fitted on {len(rows)} LM-checked suspects of {len(pages)} texts ({sum(labels)} spun)")
     return scoring.fit_logistic(rows, labels, scoring.DOCUMENT_FEATURES)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner.model import Flag
-from cleaner.spin import entities, scoring
+from cleaner.spin import document, entities, scoring
 from cleaner.spin.candidates import (
     STOPWORDS,
     Candidate,
@@ -29,12 +29,13 @@ from cleaner.spin.candidates import (
     match_case,
     sentences,
 )
+from cleaner.spin.document import PHRASE_RULE, checked_spin
 from cleaner.spin.fingerprints import Fingerprints, Hit, load_fingerprints, plain_original
 from cleaner.spin.flags import Scored, fingerprint_flag, suspect_flag
 from cleaner.spin.language import english_share
 from cleaner.spin.lm import ContinuationScorer
 from cleaner.spin.morph import Exceptions, lemmas
-from cleaner.spin.phrases import Found, PhraseIndex, load_phrases
+from cleaner.spin.phrases import Found, PhraseIndex, load_phrases, merged
 from cleaner.spin.prefilter import TrigramScorer, load_zipf
 from cleaner.spin.suspects import (
     PROPOSAL,
@@ -117,8 +118,6 @@ _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re
 # The longest window of text (characters) the language model is given: a usual one is under
 # 150; one that holds a "word" of thousands of letters would not fit the model's context.
 MAX_WINDOW_CHARS = 1000
-# The rule of a phrase's flag (:mod:`cleaner.spin.phrases`); a word's is "thesaurus".
-PHRASE_RULE = "thesaurus:phrase"
 
 
 def suggestion_rank(lm_gain: float, bits: int) -> float:
@@ -188,7 +187,7 @@ class Detector:
         """The flags of an :meth:`analyse` result scoring at least ``threshold``, in text order.
         Of flags that overlap (a phrase and one of its words), the one with the higher score is kept."""
         fingerprint_flags, suspects = analysis
-        scored = self.document_scores(suspects)
+        scored = self.document_scores(text, suspects)
         flags = [self.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
         kept: list[Flag] = []
         for flag in sorted(flags, key=lambda f: -f.score):
@@ -265,7 +264,7 @@ class Detector:
         if written != " ".join(t.word for t in tokens) or not all(is_plain(t) for t in tokens):
             return None  # words apart ("death, the") or a name among them
         lower = written.lower()
-        words = [*sentence.words[: phrase.first], lower, *sentence.words[phrase.first + phrase.width :]]
+        words = merged(sentence.words, phrase.first, phrase.first + phrase.width - 1, lower)
         gains = self.gains(words, phrase.first, lower, self.candidates.of_phrase(phrase.forms, linked))
         if not gains or max(g[0] for g in gains) < self.settings.prefilter_gain:
             return None
@@ -367,7 +366,7 @@ class Detector:
 
     def looks_spun(self, checked: list[Suspect]) -> bool:
         """Whether the support of the checked thesaurus suspects reaches ``spun_support``."""
-        scores = [self.score(checked[i]) for i in self.checked_spin(checked)]
+        scores = [self.score(checked[i]) for i in checked_spin(checked)]
         return scoring.document_support(scores) >= self.settings.spun_support
 
     def _check_batch(self, text: str, tokens: list[Token], checked: list[Suspect], lm: ContinuationScorer) -> None:
@@ -513,25 +512,11 @@ class Detector:
             value = scoring.sigmoid(-2.0 + 0.5 * lm_gain)
         return value
 
-    def document_scores(self, suspects: list[Suspect]) -> list[Scored]:
-        """The final score of each of a document's suspects (in order): a position the language model
-        checked is scored again with the support of the document's other checked positions
-        (:func:`cleaner.spin.scoring.with_document`), when ``document_weights`` are set."""
+    def document_scores(self, text: str, suspects: list[Suspect]) -> list[Scored]:
+        """The final score of each of a document's suspects (in order): :func:`cleaner.spin.document.document_scores`
+        with the stage's ``document_weights`` (none: each suspect's score alone)."""
         alone = [self.score(s) for s in suspects]
-        weights = self.settings.document_weights
-        # A phrase's score does not vouch for the other positions: the model finds one word likelier
-        # than several, so a clean text's rare compound ("pneumonic plague") can score high alone.
-        vouching = [0.0 if s.rule == PHRASE_RULE else a for s, a in zip(suspects, alone, strict=True)]
-        support = scoring.supports(vouching, self.checked_spin(suspects)) if weights else {}
-        return [
-            Scored(scoring.with_document(a, support[i], weights), a, support[i]) if i in support else Scored(a, a)
-            for i, a in enumerate(alone)
-        ]
-
-    @staticmethod
-    def checked_spin(suspects: list[Suspect]) -> list[int]:
-        """Indexes of the thesaurus suspects the language model checked: those the document step rescores."""
-        return [i for i, s in enumerate(suspects) if s.kind == "spin" and s.figures.lm_gain is not None]
+        return document.document_scores(text, suspects, alone, self.settings.document_weights)
 
     def flag(self, text: str, suspect: Suspect, scored: Scored) -> Flag:
         """The flag a reviewer sees for a suspect with its final score (:meth:`document_scores`)."""
@@ -550,7 +535,7 @@ class Detector:
         if self.lm is None:
             sentence = next(s for s in sents if s.start <= tokens[inner[0]].start < s.end)
             at, end = tokens[inner[0]].index, tokens[inner[-1]].index
-            words = [*sentence.words[:at], phrase.lower(), *sentence.words[end + 1 :]]
+            words = merged(sentence.words, at, end, phrase.lower())
             return self.trigram.window(words, at, original.lower()) - self.trigram.window(words, at, phrase.lower())
         window = self.window(text, tokens, (inner[0], inner[-1]), (hit.start, hit.end), self.settings.left_words)
         if window is None:

@@ -81,6 +81,16 @@ def inflect_phrase(phrase: str, form: str, verbs: frozenset[str], exceptions: Ex
     return [f"{f} {rest}" for f in inflect(head, form, exceptions)]
 
 
+def merged(words: Sequence[str], first: int, last: int, phrase: str) -> list[str]:
+    """``words`` with ``words[first..last]`` replaced by ``phrase`` as one item: where the trigram
+    model weighs a phrase and its single-word candidates in the same place.
+
+    >>> merged(["he", "was", "put", "to", "death", "today"], 2, 4, "put to death")
+    ['he', 'was', 'put to death', 'today']
+    """
+    return [*words[:first], phrase, *words[last + 1 :]]
+
+
 @dataclass(frozen=True)
 class Found:
     """A phrase of a sentence: its tokens ``[first, first + width)``, its lemma, and the forms

@@ -9,7 +9,9 @@ the pair weights, fitted on the mean of the two models' gains.
 
 Last, a position the language model checked is scored again together with its document
 (:func:`with_document`): a spinner rewrites a whole document, so a position is likelier a
-substitution where the model is sure of several others in the same text.
+substitution where the model is sure of several others in the same text, and less likely where
+the text uses the same word again (a spinner's substitute is seldom repeated; a document's own
+vocabulary is).
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ from typing import NamedTuple
 FEATURES = ("ngram_gain", "lm_gain", "model_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
 PREFILTER_FEATURES = ("ngram_gain", "zipf_word", "zipf_lift", "sources", "ngram_fit")
 # The figures the document weights multiply (see :func:`with_document`).
-DOCUMENT_FEATURES = ("alone", "support")
-# How many of a document's other checked positions its support counts (:func:`document_support`).
+DOCUMENT_FEATURES = ("alone", "support", "repeated")
+# How many of a document's other checked positions its support counts (:func:`document_support`):
+# at least DOCUMENT_TOP, and DOCUMENT_RATE per 100 words in a longer text. Any text of some length
+# has a few words the model finds odd; a spun one has them all through (support_size).
 DOCUMENT_TOP = 5
+DOCUMENT_RATE = 1.5
+# Other occurrences of a word beyond this count as this many (document_vector).
+MAX_REPEATS = 3
 
 
 @dataclass(frozen=True)
@@ -125,62 +132,77 @@ def pair_vector(figures: Figures) -> list[float]:
     return values
 
 
-def document_support(scores: Sequence[float]) -> float:
+def document_support(scores: Sequence[float], top: int = DOCUMENT_TOP) -> float:
     """How sure the model is that a document is spun, from scores of its checked positions: the mean
-    of the :data:`DOCUMENT_TOP` highest, a missing one counting as 0.
+    of the ``top`` highest, a missing one counting as 0.
 
     >>> round(document_support([0.9, 0.1, 0.95, 0.8, 0.99, 0.97]), 3), document_support([0.9])
     (0.922, 0.18)
     """
-    return sum(sorted(scores, reverse=True)[:DOCUMENT_TOP]) / DOCUMENT_TOP
+    return sum(sorted(scores, reverse=True)[:top]) / top
+
+
+def support_size(words: int) -> int:
+    """How many of the best other checked positions a position's support counts in a text of
+    ``words`` words: :data:`DOCUMENT_RATE` per 100 words, at least :data:`DOCUMENT_TOP`.
+
+    >>> support_size(200), support_size(750)
+    (5, 12)
+    """
+    return max(DOCUMENT_TOP, math.ceil(DOCUMENT_RATE * words / 100))
 
 
 class Support(NamedTuple):
     """What a document's other checked positions say about one position (see :func:`supports`)."""
 
     value: float
-    """The mean of their :data:`DOCUMENT_TOP` highest scores, a missing one counting as 0."""
+    """The mean of their best scores (:func:`support_size` of them), a missing one counting as 0."""
     weight: float
     """How far that moves the position's score: 1 with :data:`DOCUMENT_TOP` others or more, less with fewer."""
 
 
-def supports(scores: Sequence[float], checked: Sequence[int]) -> dict[int, Support]:
-    """The :class:`Support` of each position in ``checked`` (indexes into ``scores``) from the others in ``checked``.
+def supports(scores: Sequence[float], checked: Sequence[int], top: int = DOCUMENT_TOP) -> dict[int, Support]:
+    """The :class:`Support` of each position in ``checked`` (indexes into ``scores``) from the
+    ``top`` best others in ``checked``.
 
     A spinner rewrites a whole document (about one content word in eight), so a spun document
-    has several positions the model is sure of; a clean one seldom more than one. A short text
-    has few others to tell which it is: counting a missing one as 0 keeps a single sure
-    position from supporting itself, and the weight leaves such a score nearer its own.
+    has many positions the model is sure of; a clean one a few, more in a longer text, which is
+    why ``top`` grows with the text (:func:`support_size`). A short text has few others to tell
+    which it is: counting a missing one as 0 keeps a single sure position from supporting itself,
+    and the weight leaves such a score nearer its own.
 
     >>> supports([0.9, 0.2, 0.8], [0, 2])
     {0: Support(value=0.16, weight=0.2), 2: Support(value=0.18, weight=0.2)}
     """
-    best = sorted(checked, key=lambda i: -scores[i])[: DOCUMENT_TOP + 1]  # every position's best others
+    best = sorted(checked, key=lambda i: -scores[i])[: top + 1]  # every position's best others
     weight = min(1.0, (len(checked) - 1) / DOCUMENT_TOP)
-    return {i: Support(document_support([scores[j] for j in best if j != i]), weight) for i in checked}
+    return {i: Support(document_support([scores[j] for j in best if j != i], top), weight) for i in checked}
 
 
-def document_vector(alone: float, support: float) -> list[float]:
-    """:data:`DOCUMENT_FEATURES`: the log-odds of a position's score alone (clipped to ±8), and its document's support.
+def document_vector(alone: float, support: float, repeated: int) -> list[float]:
+    """:data:`DOCUMENT_FEATURES`: the log-odds of a position's score alone (clipped to ±8), its
+    document's support, and how often the document uses its words elsewhere (at most :data:`MAX_REPEATS`).
 
-    >>> document_vector(0.5, 0.3), document_vector(1.0, 0.3)[0]
-    ([0.0, 0.3], 8.0)
+    >>> document_vector(0.5, 0.3, 1), document_vector(1.0, 0.3, 7)
+    ([0.0, 0.3, 1.0], [8.0, 0.3, 3.0])
     """
     p = _clip(alone, 1e-4, 1.0 - 1e-4)
-    return [_clip(math.log(p / (1.0 - p)), -8.0, 8.0), support]
+    return [_clip(math.log(p / (1.0 - p)), -8.0, 8.0), support, float(min(repeated, MAX_REPEATS))]
 
 
-def with_document(alone: float, support: Support, weights: Mapping[str, float]) -> float:
+def with_document(alone: float, support: Support, repeated: int, weights: Mapping[str, float]) -> float:
     """The score of a checked position given its document: the logistic of ``weights`` over
     :func:`document_vector`, its log-odds moved from the score alone by ``support.weight`` of the way.
 
-    >>> w = {"intercept": -6.5, "alone": 1.0, "support": 6.5}
-    >>> [round(with_document(0.9, Support(v, 1.0), w), 2) for v in (0.9, 0.2)]
+    >>> w = {"intercept": -6.5, "alone": 1.0, "support": 6.5, "repeated": -1.0}
+    >>> [round(with_document(0.9, Support(v, 1.0), 0, w), 2) for v in (0.9, 0.2)]
     [0.82, 0.05]
-    >>> round(with_document(0.9, Support(0.0, 0.0), w), 6)
+    >>> round(with_document(0.9, Support(0.9, 1.0), 2, w), 2)
+    0.39
+    >>> round(with_document(0.9, Support(0.0, 0.0), 0, w), 6)
     0.9
     """
-    x = document_vector(alone, support.value)
+    x = document_vector(alone, support.value, repeated)
     fitted = linear(weights, dict(zip(DOCUMENT_FEATURES, x, strict=True)))
     return sigmoid(x[0] + support.weight * (fitted - x[0]))
 

@@ -20,15 +20,16 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SEED = next((ROOT / "seeds").glob("000_*.txt"))
 ANSWERS = json.loads((ROOT / "tests" / "data" / "spin" / "seed000_spun.json").read_text(encoding="utf-8"))["cases"]
-# What the stage reaches on seed 000 today at the default threshold 0.35 with Gemma 3 270M,
-# SmolLM2 as the second model, the document step, the second round of checks, the two best
-# trigram candidates always scored and one decision per demonym: 19 of the 34 annotated spun
-# words (functions, standardization, suggested, secretary, causes, harmony, punch, quarter,
-# prepared, thunder, help in "its help for peace", place, "cultural" in "The cultural Armenian
-# rule", both O’Brian, all three Iranian, and "hint" in "political did to hint") and one flag
-# elsewhere ("Finnish", in a headline of another story at the top). Of the first 31 annotated
-# words, before a blind re-annotation added three, 18. The issue's target is 20
-# (bench/results/spin.md). A drop below today's level fails this test.
+# What the stage reaches on seed 000 today at the default threshold 0.25 with Gemma 3 270M,
+# SmolLM2 as the second model, the document step (support over 1.5 sure positions per 100 words,
+# other uses of the word), the second round of checks, the two best trigram candidates always
+# scored and one decision per demonym: 19 of the 34 annotated spun words (functions,
+# standardization, suggested, secretary, causes, harmony, punch, quarter, prepared, thunder, help
+# in "its help for peace", place, both O’Brian, all three Iranian, "hint" in "political did to
+# hint" and "controlled") and one flag elsewhere ("Finnish", in a headline of another story at the
+# top). Before session 23's document step, also 19 (with "cultural" in "The cultural Armenian
+# rule" instead of "controlled"). The issue's target is 20 (bench/results/spin.md). A drop below
+# today's level fails this test.
 MIN_FOUND = 19
 MAX_ELSEWHERE = 1
 

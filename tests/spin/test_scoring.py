@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.spin.scoring import FEATURES, Figures, Support, fit_logistic, score, supports, with_document
+from cleaner.spin.scoring import (
+    FEATURES,
+    Figures,
+    Support,
+    fit_logistic,
+    score,
+    support_size,
+    supports,
+    with_document,
+)
 from cleaner.stages.spin import FITTED_DOCUMENT_WEIGHTS, FITTED_WEIGHTS, fitted_weights
 
 
@@ -39,11 +48,27 @@ def test_a_positions_support_leaves_the_position_itself_out() -> None:
     assert supports(scores, [0, 1])[0] == Support(0.1 / 5, 1 / 5)
 
 
+def test_a_longer_text_needs_more_sure_positions_for_the_same_support() -> None:
+    scores = [0.95] * 6 + [0.1] * 100
+    checked = list(range(len(scores)))
+    short, long = (supports(scores, checked, support_size(words))[10].value for words in (200, 1000))
+    assert short == pytest.approx(0.95)  # five sure others: all the support a 200-word text can give
+    assert long == pytest.approx((6 * 0.95 + 9 * 0.1) / 15)  # a 1000-word text has room for more
+
+
 @pytest.mark.parametrize("pair", sorted(FITTED_DOCUMENT_WEIGHTS))
 def test_more_support_means_a_higher_score_and_no_evidence_leaves_it(pair: tuple[str, str]) -> None:
     weights = FITTED_DOCUMENT_WEIGHTS[pair]
-    low, high = (with_document(0.8, Support(v, 1.0), weights) for v in (0.1, 0.9))
+    low, high = (with_document(0.8, Support(v, 1.0), 0, weights) for v in (0.1, 0.9))
     assert low < high
-    assert with_document(0.8, Support(0.0, 0.0), weights) == pytest.approx(0.8)
-    halfway = with_document(0.8, Support(0.1, 0.5), weights)
+    assert with_document(0.8, Support(0.0, 0.0), 0, weights) == pytest.approx(0.8)
+    halfway = with_document(0.8, Support(0.1, 0.5), 0, weights)
     assert low < halfway < 0.8
+
+
+@pytest.mark.parametrize("pair", sorted(FITTED_DOCUMENT_WEIGHTS))
+def test_a_word_the_text_uses_again_scores_lower(pair: tuple[str, str]) -> None:
+    weights = FITTED_DOCUMENT_WEIGHTS[pair]
+    once, twice, often = (with_document(0.8, Support(0.9, 1.0), n, weights) for n in (0, 1, 3))
+    assert once > twice > often
+    assert with_document(0.8, Support(0.9, 1.0), 9, weights) == pytest.approx(often)  # counted up to MAX_REPEATS

@@ -278,23 +278,29 @@ def test_a_position_scores_higher_in_a_document_where_other_positions_look_spun_
 ) -> None:
     other = "The minister said the budget would be published on Monday after a long debate in parliament. "
     alone_in_clean = other * 5 + TEXT
-    among_swaps = " ".join([TEXT] * 6)
+    swaps = [
+        "The company reported a giant loss for the year and cut its staff.",
+        "Prices climbed sharply after the storm hit the coast on Sunday.",
+        "The mayor stated that the bridge would reopen before the winter.",
+        "Voters will choose a new parliament in the autumn after the vote.",
+        "The police detained three men near the station late on Friday.",
+    ]
+    among_swaps = " ".join([TEXT, *swaps])
     fitted = SpinConfig().document_weights
     assert fitted, "the default model pair ships fitted document weights"
 
     def harmony_scores(text: str, weights: dict[str, float]) -> list[Flag]:
-        lm = PreferringLM({"peace"})
+        lm = PreferringLM({"peace", "big", "huge", "rose", "said", "elect", "arrested"})
         stage = stage_with(offline_detector, lm, threshold=0.0, lm_budget=100.0, document_weights=weights)
         result = stage.process(text, Document(id="t", source="-", text=text))
         return [f for f in result.flags if f.text == "harmony"]
 
     (lonely,) = harmony_scores(alone_in_clean, fitted)
-    crowded = harmony_scores(among_swaps, fitted)
+    (crowded,) = harmony_scores(among_swaps, fitted)
     (plain,) = harmony_scores(alone_in_clean, {})
-    assert len(crowded) == 6
-    assert crowded[0].score > lonely.score
-    assert float(crowded[0].evidence["document_support"] or 0) > float(lonely.evidence["document_support"] or 0)
-    assert lonely.evidence["score_alone"] == crowded[0].evidence["score_alone"] == plain.score
+    assert crowded.score > lonely.score
+    assert float(crowded.evidence["document_support"] or 0) > float(lonely.evidence["document_support"] or 0)
+    assert lonely.evidence["score_alone"] == crowded.evidence["score_alone"] == plain.score
     assert "document_support" not in plain.evidence
 
 
