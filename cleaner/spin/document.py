@@ -34,8 +34,12 @@ def other_uses(text: str, written: str) -> int:
     >>> other_uses("Key travel is 1 mm. The travel feels short; travelled far.", "travel")
     1
     """
-    pattern = r"(?<!\w)" + re.escape(written.lower()) + r"(?!\w)"
-    return max(0, len(re.findall(pattern, text.lower())) - 1)
+    return _other_uses(text.lower(), written.lower())
+
+
+def _other_uses(lower_text: str, lower_written: str) -> int:
+    pattern = r"(?<!\w)" + re.escape(lower_written) + r"(?!\w)"
+    return max(0, len(re.findall(pattern, lower_text)) - 1)
 
 
 def support_of(text: str, suspects: Sequence[Suspect], alone: Sequence[float]) -> dict[int, scoring.Support]:
@@ -48,12 +52,26 @@ def support_of(text: str, suspects: Sequence[Suspect], alone: Sequence[float]) -
     return scoring.supports(vouching, checked_spin(suspects), scoring.support_size(word_count(text)))
 
 
+def _figures(text: str, suspects: Sequence[Suspect], alone: Sequence[float]) -> dict[int, tuple[scoring.Support, int]]:
+    """Each checked position's support and the other uses of its word: what the step weighs
+    beside its score alone. The text is lower-cased once and each word counted once."""
+    lower = text.lower()
+    uses: dict[str, int] = {}  # by the word as written, lower-cased
+    figures = {}
+    for i, support in support_of(text, suspects, alone).items():
+        written = suspects[i].token.word.lower()
+        if written not in uses:
+            uses[written] = _other_uses(lower, written)
+        figures[i] = (support, uses[written])
+    return figures
+
+
 def document_rows(text: str, suspects: Sequence[Suspect], alone: Sequence[float]) -> dict[int, list[float]]:
     """:func:`~cleaner.spin.scoring.document_vector` of each checked position: the rows the
     document weights are fitted on (``bench/eval_spin.py --fit-document``)."""
     return {
-        i: scoring.document_vector(alone[i], support.value, other_uses(text, suspects[i].token.word))
-        for i, support in support_of(text, suspects, alone).items()
+        i: scoring.document_vector(alone[i], support.value, repeated)
+        for i, (support, repeated) in _figures(text, suspects, alone).items()
     }
 
 
@@ -63,10 +81,12 @@ def document_scores(
     """The final score of each suspect (in order) from its score ``alone``: a checked position's
     is scored again with its document (:func:`~cleaner.spin.scoring.with_document`) when
     ``weights`` are given; any other keeps its own."""
-    support = support_of(text, suspects, alone) if weights else {}
-    return [
-        Scored(scoring.with_document(a, support[i], other_uses(text, suspects[i].token.word), weights), a, support[i])
-        if i in support
-        else Scored(a, a)
-        for i, a in enumerate(alone)
-    ]
+    figures = _figures(text, suspects, alone) if weights else {}
+    scored = []
+    for i, a in enumerate(alone):
+        if i in figures:
+            support, repeated = figures[i]
+            scored.append(Scored(scoring.with_document(a, support, repeated, weights), a, support))
+        else:
+            scored.append(Scored(a, a))
+    return scored
