@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from cleaner.boilerplate.classifier import LineClassifier, logistic
 from cleaner.boilerplate.features import NAMES, document_features
-from cleaner.boilerplate.lines import LineShape, shape_of
+from cleaner.boilerplate.lines import LineShape, normalise, shape_of
 from cleaner.boilerplate.rules import Drops
 from cleaner.boilerplate.sequence import sequence_features
 
@@ -61,12 +61,13 @@ def score_lines(
     model: LineClassifier,
     skip: Collection[int] = (),
     measure: Callable[[str], LineShape] | None = None,
+    fold: Callable[[str], str] = normalise,
 ) -> list[Scored]:
     """The line model's log-odds of every non-blank line not in ``skip`` (dropped by a rule), in order.
 
-    ``measure`` measures the lines (see :func:`cleaner.boilerplate.features.document_features`).
+    ``measure`` and ``fold`` measure and fold the lines (see :func:`cleaner.boilerplate.features.document_features`).
     """
-    rows = [(i, x) for i, x in enumerate(document_features(texts, measure)) if x is not None and i not in skip]
+    rows = [(i, x) for i, x in enumerate(document_features(texts, measure, skip, fold)) if x is not None]
     return [Scored(i, x, model.margin(x)) for i, x in rows]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from itertools import accumulate
 
 from cleaner.boilerplate.lines import LineMemo, LineShape, normalise, shape_of
@@ -99,17 +99,22 @@ def best_span(values: Sequence[float]) -> tuple[int, int]:
 
 
 def document_features(
-    lines: Sequence[str], measure: Callable[[str], LineShape] | None = None
+    lines: Sequence[str],
+    measure: Callable[[str], LineShape] | None = None,
+    skip: Collection[int] = (),
+    fold: Callable[[str], str] = normalise,
 ) -> list[list[float] | None]:
-    """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines.
+    """The feature vector (in :data:`NAMES` order) of every line; ``None`` for blank lines and
+    for the lines in ``skip`` (which still count as the neighbours and context of the others).
 
-    ``measure`` measures the lines; give the same one to all pages of a run to measure a line once.
+    ``measure`` measures the lines and ``fold`` folds them (:func:`normalise`); give the same
+    memos to all pages of a run to work on a line once.
     """
     measure = measure if measure is not None else LineMemo(shape_of)  # an empty memo is falsy
     blank = [not line.strip() for line in lines]
     index = [i for i, is_blank in enumerate(blank) if not is_blank]
     shapes = [measure(lines[i]) for i in index]
-    keys = [normalise(lines[i]) for i in index]
+    keys = [fold(lines[i]) for i in index]
     counts = Counter(keys)
     start, end = main_block(shapes)
     words = [s.words for s in shapes]
@@ -119,18 +124,20 @@ def document_features(
     around = prose_context(shapes)
     cohesion = block_cohesion([shape.content for shape in shapes], start, end)
     segments = segment_shares(shapes)
-    own = [_own(s) for s in shapes]
-    context = [[v[0], v[5], v[2]] for v in own]  # log words, stop density, ends a sentence
+    # log words, stop density, ends a sentence: what a line's neighbours see of it (as in _own)
+    context = [[math.log1p(s.words), s.stop_density, float(s.ends_sentence)] for s in shapes]
     n = len(shapes)
     edge = [0.0, 0.0, 0.0]
     document = [(cum[end] - cum[start]) / max(1, cum[-1]), math.log1p(n)]
     out: list[list[float] | None] = [None] * len(lines)
     for k, i in enumerate(index):
+        if i in skip:
+            continue
         gap = 0 if start <= k < end else (start - k if k < start else k - end + 1)
         gap_words = cum[start] - cum[k + 1] if k < start else cum[k] - cum[end] if k >= end else 0
         window = prose[max(0, k - 2) : k + 3]
         out[i] = [
-            *own[k],
+            *_own(shapes[k]),
             k / max(1, n - 1),
             float(k == 0),
             float(k == n - 1),

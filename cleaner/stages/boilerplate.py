@@ -217,10 +217,11 @@ class BoilerplateStage(Stage):
         self.line_docs: Counter[bytes] = Counter()
         self.documents_surveyed = 0
         # Menus, share buttons and footers repeat across the pages of a run: each line is matched
-        # against the rules, measured for the classifier and folded for the corpus count once (each bounded
-        # to MEMO_LINES lines).
+        # against the rules, measured and folded for the classifier and folded for the corpus count
+        # once (each bounded to MEMO_LINES lines).
         self.first_rule = LineMemo(DropRules(self.drop_rules).first, MEMO_LINES)
         self.measure = LineMemo(shape_of, MEMO_LINES)
+        self.fold = LineMemo(normalise, MEMO_LINES)
         self.line_key = LineMemo(_line_key, MEMO_LINES)
 
     @property
@@ -257,7 +258,7 @@ class BoilerplateStage(Stage):
         cfg = self.settings
         headline = None  # a whole page's headline, found above the article the model finds
         if self.model is not None:
-            scored = score_lines(texts, self.model, drops, self.measure)
+            scored = score_lines(texts, self.model, drops, self.measure, self.fold)
             extracted = (
                 leading_non_prose(texts, cfg.extracted_lead + 1, self.measure) <= cfg.extracted_lead
                 and doubtful_share(scored, len(drops)) <= cfg.extracted_doubtful
