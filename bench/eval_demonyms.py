@@ -28,7 +28,7 @@ from cleaner.spin.suspects import one_per_token
 from cleaner.stages.spin import SpinConfig
 
 SHARE = 0.3  # of a page's demonym mentions swapped (at least one)
-THRESHOLDS = (0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 _NAME = re.compile(r"\b[A-Z][a-z]+\b")
 _KNOWN = frozenset(DEMONYMS)
 
@@ -94,7 +94,7 @@ def main() -> None:
             f"| {threshold} | {hits} of {swaps} ({hits / swaps:.2f}) | {wrong} | "
             f"{len(false_clean)} ({', '.join(false_clean) or '-'}) |"
         )
-    default = detector.settings.threshold
+    default = detector.settings.entity_threshold
     missed = sorted(round(s.score, 2) for s in spun if s.swapped and s.score < default)
     suspected = sum(1 for s in spun if s.swapped)
     markdown = f"""## Spin stage: the demonym signal on demonym swaps
@@ -107,12 +107,13 @@ swapped for another demonym, {swaps} swaps, and nothing else. The model checked 
 suspect, and every occurrence of a demonym was scored with the mean of their gains, as in the
 stage; default settings.
 
-| threshold | swaps flagged (recall) | other demonyms flagged on the spun pages | flags on the clean pages |
+| entity threshold | swaps flagged (recall) | other demonyms flagged on the spun pages | flags on the clean pages |
 |---|---|---|---|
 {chr(10).join(rows)}
 
 {suspected} of the {swaps} swaps became suspects (a swapped demonym must be much less used in the
-page than another one). The scores of the swaps left below the default threshold {default}:
+page than another one). The scores of the swaps left below the default `entity_threshold` {default}
+(entity flags have their own threshold: their scores are not the document step's):
 {", ".join(map(str, missed)) or "none"}.
 """
     write_section("spin-demonyms", markdown)

@@ -80,6 +80,7 @@ class Settings:
     by :func:`settings_from`. No defaults here: SpinConfig is the one place that sets them."""
 
     threshold: float
+    entity_threshold: float
     use_lm: bool
     lm_budget: float
     lm_budget_spun: float
@@ -184,11 +185,18 @@ class Detector:
         return self.flags_of(text, self.analyse(text, run_names), self.settings.threshold)
 
     def flags_of(self, text: str, analysis: tuple[list[Flag], list[Suspect]], threshold: float) -> list[Flag]:
-        """The flags of an :meth:`analyse` result scoring at least ``threshold``, in text order.
-        Of flags that overlap (a phrase and one of its words), the one with the higher score is kept."""
+        """The flags of an :meth:`analyse` result, in text order: spin suspects scoring at least
+        ``threshold``, entity suspects at least the setting ``entity_threshold`` (their scores are
+        not the document step's). Of flags that overlap (a phrase and one of its words), the one
+        with the higher score is kept."""
         fingerprint_flags, suspects = analysis
         scored = self.document_scores(text, suspects)
-        flags = [self.flag(text, s, v) for s, v in zip(suspects, scored, strict=True) if v.score >= threshold]
+        entity = self.settings.entity_threshold
+        flags = [
+            self.flag(text, s, v)
+            for s, v in zip(suspects, scored, strict=True)
+            if v.score >= (entity if s.kind == "entity" else threshold)
+        ]
         kept: list[Flag] = []
         for flag in sorted(flags, key=lambda f: -f.score):
             if not any(flag.start < k.end and k.start < flag.end for k in kept):

@@ -365,6 +365,32 @@ def test_a_plural_demonym_swap_is_flagged_with_a_plural_suggestion(offline_detec
     assert [(f.text, f.rule, f.suggestions[0]) for f in flags] == [("Iranians", "entity:demonym", "Armenians")]
 
 
+def test_entity_flags_have_their_own_threshold(offline_detector: Detector) -> None:
+    """The misspelt name's flag answers to ``entity_threshold``, the swap's to ``threshold``."""
+    text = "James O’Brien spoke on Monday. Later, O’Brian aide said the harmony talks would go on. O’Brien left."
+    lm = PreferringLM({"O’Brien", "peace"})
+
+    def flagged(threshold: float, entity_threshold: float) -> dict[str, float]:
+        stage = stage_with(
+            offline_detector,
+            lm,
+            threshold=threshold,
+            entity_threshold=entity_threshold,
+            lm_budget=1000,
+            lm_budget_spun=1000,
+        )
+        return {f.text: f.score for f in stage.process(text, Document(id="t", source="-", text=text)).flags}
+
+    both = flagged(threshold=0.0, entity_threshold=0.0)
+    assert {"O’Brian", "harmony"} <= both.keys()
+    assert max(both["O’Brian"], both["harmony"]) < 1.0
+    name, swap = (both["O’Brian"] + 1.0) / 2, (both["harmony"] + 1.0) / 2  # above each flag's score
+    assert "O’Brian" not in flagged(threshold=0.0, entity_threshold=name)
+    assert "harmony" in flagged(threshold=0.0, entity_threshold=name)
+    assert "O’Brian" in flagged(threshold=swap, entity_threshold=0.0)
+    assert "harmony" not in flagged(threshold=swap, entity_threshold=0.0)
+
+
 def test_a_british_spelling_is_no_swap(offline_detector: Detector) -> None:
     """A model trained mostly on American text finds criticized likelier: that is spelling, not spinning."""
     text = "The council criticised the plan for the new harbour on Monday, and the mayor agreed with it."
