@@ -129,6 +129,16 @@ def test_the_stage_asks_the_sequence_model_on_whole_pages_only():
     assert not skip & line_probabilities(score_lines(lines, model, skip), model, sequence=True).keys()
 
 
+def test_a_skipped_line_gets_no_features_and_still_counts_as_a_neighbour():
+    text = next(p for p in SEEDS if p.name.startswith("003")).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    every = document_features(lines)
+    skip = {i for i, x in enumerate(every) if x is not None and i % 3 == 0}
+    some = document_features(lines, skip=skip)
+    assert skip and all(some[i] is None for i in skip)
+    assert all(some[i] == x for i, x in enumerate(every) if i not in skip)
+
+
 def test_sequence_off_is_the_line_model_alone():
     on, off = BoilerplateStage(), BoilerplateStage(BoilerplateConfig(sequence=False))
     assert on.model is not None and off.model is not None and on.model.sequence is not None
