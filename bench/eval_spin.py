@@ -144,7 +144,9 @@ THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def flags_of(detector: Detector, text: str, analysis: Analysis, threshold: float) -> list[Flag]:
-    """The flags :meth:`Detector.detect` gives, from an analysis done once for every threshold."""
+    """The flags :meth:`Detector.detect` gives, from an analysis done once for every threshold.
+
+    ``threshold`` is the spin flags'; entity flags keep the setting ``entity_threshold``."""
     return detector.flags_of(text, analysis, threshold)
 
 
