@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 import threading
@@ -81,6 +82,13 @@ def _stop_workers(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _exit_at_once(signum: int, frame: object) -> None:
+    """A Ctrl-C or SIGTERM after a run was interrupted and has stopped: the process is exiting
+    anyway, so it ends now, with the run's code. Without this, one that lands while Python shuts
+    down (joining its threads) printed a traceback ("Exception ignored in: threading")."""
+    os._exit(EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cleaner`` console script."""
     args = _parser().parse_args(argv)
@@ -92,10 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous = signal.getsignal(signal.SIGINT)
             if args.jobs > 1 and main_thread:
                 signal.signal(signal.SIGINT, _stop_workers)
+            interrupted = False
             try:
                 return _run(args)
+            except KeyboardInterrupt:
+                interrupted = True
+                raise
             finally:
-                if main_thread:
+                if main_thread and interrupted:  # the run has stopped: a further signal ends the process
+                    signal.signal(signal.SIGINT, _exit_at_once)
+                    signal.signal(signal.SIGTERM, _exit_at_once)
+                elif main_thread:
                     signal.signal(signal.SIGINT, previous)
         if args.command == "grammar-server":
             from cleaner.languagetool import serve_forever  # Java and LanguageTool only when asked for

@@ -461,6 +461,34 @@ def test_a_second_ctrl_c_stops_the_workers_at_once(tmp_path: Path) -> None:
         assert not list(out.glob(".*.tmp")), "temporary files left behind"
 
 
+# A run interrupted while a thread of the process lives on: Python waits for that thread as it
+# exits, which is where a late Ctrl-C used to land (in the stage's or the pool's threads, rarely).
+_INTERRUPTED_WITH_A_THREAD_LEFT = """
+import sys, threading, time
+from cleaner import cli
+
+def interrupted_run(args):
+    threading.Thread(target=time.sleep, args=(2,)).start()
+    print("interrupted", flush=True)
+    raise KeyboardInterrupt
+
+cli._run = interrupted_run
+sys.exit(cli.main(["run", "in", "--out", "out"]))
+"""
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_an_interrupted_run_exits_ends_it_without_a_traceback(sig: signal.Signals, code: int) -> None:
+    command = [sys.executable, "-c", _INTERRUPTED_WITH_A_THREAD_LEFT]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None and run.stdout.readline() == b"interrupted\n"
+    time.sleep(0.5)  # main() has returned; Python is waiting for the thread
+    run.send_signal(sig)
+    _, err = run.communicate(timeout=30)
+    assert run.returncode == code
+    assert b"Traceback" not in err, err.decode()
+
+
 def test_workers_end_with_a_main_process_killed_outright(tmp_path: Path) -> None:
     """SIGKILL to the main process alone: nothing can stop the workers in order, the kernel ends them."""
     run, out = _start_a_long_run(tmp_path, "out-sigkill")
