@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 import weakref
 from collections import Counter, deque
@@ -258,6 +259,9 @@ def _bounded(pool: Executor, task: Callable[[A], R], items: Iterable[A], in_flig
             future.cancel()
 
 
+MANAGER_WAIT = 5.0  # seconds the pool's manager thread gets to end once its workers were killed
+
+
 @contextmanager
 def _worker_pool(
     jobs: int, initializer: Callable[[Pipeline], None], pipeline: Pipeline
@@ -290,13 +294,21 @@ def _worker_pool(
 
 
 def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """End the pool's worker processes at once, and let the pool see them gone."""
+    """End the pool's worker processes at once, and let the pool see them gone.
+
+    The pool's manager thread is then waited for (a few seconds at most): left to end on its
+    own, it could close its wake-up pipe just as Python's exit wrote to it (a race in Python
+    3.11's concurrent.futures, which printed "OSError: [Errno 9] Bad file descriptor" at exit).
+    """
     processes = list((pool._processes or {}).values())  # the pool offers no public way to stop its workers
-    for process in processes:  # (None once its shutdown has seen them end)
+    manager: threading.Thread | None = getattr(pool, "_executor_manager_thread", None)  # (typeshed mistypes it)
+    for process in processes:
         process.kill()
     for process in processes:
         process.join()
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout=MANAGER_WAIT)
 
 
 _WORKER: Pipeline | None = None
