@@ -83,8 +83,8 @@ def _stop_workers(signum: int, frame: object) -> None:
 
 
 def _exit_at_once(signum: int, frame: object) -> None:
-    """A Ctrl-C or SIGTERM after a run was interrupted and has stopped: the process is exiting
-    anyway, so it ends now, with the run's code. Without this, one that lands while Python shuts
+    """A Ctrl-C or SIGTERM after a command was interrupted and has stopped: the process is exiting
+    anyway, so it ends now, with the command's code. Without this, one that lands while Python shuts
     down (joining its threads) printed a traceback ("Exception ignored in: threading")."""
     os._exit(EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
 
@@ -100,17 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             previous = signal.getsignal(signal.SIGINT)
             if args.jobs > 1 and main_thread:
                 signal.signal(signal.SIGINT, _stop_workers)
-            interrupted = False
             try:
                 return _run(args)
-            except KeyboardInterrupt:
-                interrupted = True
-                raise
             finally:
-                if main_thread and interrupted:  # the run has stopped: a further signal ends the process
-                    signal.signal(signal.SIGINT, _exit_at_once)
-                    signal.signal(signal.SIGTERM, _exit_at_once)
-                elif main_thread:
+                if main_thread:
                     signal.signal(signal.SIGINT, previous)
         if args.command == "grammar-server":
             from cleaner.languagetool import serve_forever  # Java and LanguageTool only when asked for
@@ -126,6 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.print(f"[red]fatal:[/red] {exc}\nOutputs written so far are kept.", highlight=False)
         return EXIT_SOME_FAILED
     except KeyboardInterrupt as exc:
+        if threading.current_thread() is threading.main_thread():  # stopped: a further signal ends the process
+            signal.signal(signal.SIGINT, _exit_at_once)
+            signal.signal(signal.SIGTERM, _exit_at_once)
         console.print("interrupted; outputs written so far are kept, the report was not written", highlight=False)
         return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     return EXIT_USAGE
