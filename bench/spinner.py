@@ -94,10 +94,17 @@ def _forward_index() -> dict[str, list[tuple[str, str]]]:
 
 
 class Spinner:
-    """Replace about ``rate`` of the content words by sense-blind neighbours."""
+    """Replace about ``rate`` of the content words by sense-blind neighbours.
 
-    def __init__(self, rate: float = 1 / 8) -> None:
+    With ``reuse`` above 0 the spinner keeps, per document, the substitute it chose for a word
+    and writes it again at the word's later occurrences with that probability (a spinner with a
+    fixed dictionary, as seed 000's was: one "support" became "help" both times it was spun).
+    With 0, every occurrence is drawn on its own, at ``rate``.
+    """
+
+    def __init__(self, rate: float = 1 / 8, reuse: float = 0.0) -> None:
         self.rate = rate
+        self.reuse = reuse
         self.index = _forward_index()
         self.exceptions = Exceptions.from_wordnet(WORDNET_DIR)
         self.verb_phrases = wordnet_verb_phrases(WORDNET_DIR)
@@ -121,17 +128,34 @@ class Spinner:
             return None
         return (choice.capitalize() if word[0].isupper() else choice), source
 
+    def _drawn(self, word: str, chosen: dict[str, tuple[str, str]], rng: random.Random) -> tuple[str, str] | None:
+        """A new substitute for ``word`` at ``rate``, kept in ``chosen`` when the spinner reuses."""
+        if rng.random() >= self.rate:
+            return None
+        found = self._replacement(word, rng)
+        if found is not None and self.reuse > 0:
+            chosen[word.lower()] = (found[0].lower(), found[1])
+        return found
+
+    def _reused(self, word: str, chosen: dict[str, tuple[str, str]], rng: random.Random) -> tuple[str, str] | None:
+        """The substitute chosen before for ``word``, at ``reuse``, in ``word``'s capitalisation."""
+        if rng.random() >= self.reuse:
+            return None
+        new, source = chosen[word.lower()]
+        return (new.capitalize() if word[0].isupper() else new), source
+
     def spin(self, text: str, seed: int) -> tuple[str, list[Substitution]]:
         """The spun text and what was replaced, spans in the spun text."""
         rng = random.Random(seed)
         pieces: list[str] = []
         subs: list[Substitution] = []
+        chosen: dict[str, tuple[str, str]] = {}  # a word's substitute, lower-cased, when reused
         last, shift = 0, 0
         for match in _TOKEN.finditer(text):
             word = match.group()
-            if not _is_content(word, text, match.start()) or rng.random() >= self.rate:
+            if not _is_content(word, text, match.start()):
                 continue
-            found = self._replacement(word, rng)
+            found = self._reused(word, chosen, rng) if word.lower() in chosen else self._drawn(word, chosen, rng)
             if found is None:
                 continue
             new, source = found
