@@ -41,117 +41,9 @@ from pydantic import Field, field_validator, model_validator
 from cleaner.config import cache_root, rules_root
 from cleaner.model import Document, Flag
 from cleaner.registry import register
-from cleaner.spin import engine, language
+from cleaner.spin import engine, language, weights
 from cleaner.spin.models import DEFAULT_MODEL, unknown_model
 from cleaner.stages.base import Stage, StageConfig, StageResult
-
-# Fitted with `scoring.fit_logistic` (what `bench/eval_spin.py --fit --pages 8` runs) on the
-# suspects of 8 aeb-dev pages whose id starts with 0-3, spun by bench/spinner.py, with the
-# default settings below, one pair per model; evaluated on 8 pages of the other ids
-# (bench/results/spin.md). Refit when the model, the candidates, the prefilter, the proposals
-# or the LM budget change.
-FITTED_WEIGHTS: dict[str, tuple[dict[str, float], dict[str, float]]] = {
-    # 1,166 suspects, 185 of them spun; 703 checked by the LM (each model: the same suspects).
-    # Gemma's, refit with its second model in one run (2026-11-23, commit 3678548).
-    # Fitted before the LM cache fix (2d18e9b); a refit after it was not adopted (spin-lm.md).
-    "gemma-3-270m": (
-        {
-            "intercept": -4.291,
-            "ngram_gain": -0.008,
-            "lm_gain": 0.524,
-            "model_gain": 0.118,
-            "zipf_word": -0.084,
-            "zipf_lift": -0.04,
-            "sources": 0.185,
-            "ngram_fit": -0.004,
-        },
-        {
-            "intercept": -4.366,
-            "ngram_gain": 0.233,
-            "zipf_word": -0.128,
-            "zipf_lift": 0.234,
-            "sources": 0.215,
-            "ngram_fit": -0.15,
-        },
-    ),
-    "smollm2-135m": (
-        {
-            "intercept": -5.614,
-            "ngram_gain": 0.026,
-            "lm_gain": 0.472,
-            "model_gain": 0.038,
-            "zipf_word": 0.046,
-            "zipf_lift": 0.165,
-            "sources": 0.21,
-            "ngram_fit": -0.081,
-        },
-        {
-            "intercept": -4.174,
-            "ngram_gain": 0.216,
-            "zipf_word": -0.161,
-            "zipf_lift": 0.221,
-            "sources": 0.206,
-            "ngram_fit": -0.156,
-        },
-    ),
-}
-
-
-# The second model each model asks about the positions it leaves undecided, and the weights
-# fitted for the pair on the mean of their gains, each clipped as the score clips them
-# (`bench/eval_spin.py --fit` asks the second model about all 703 LM-checked suspects of the
-# fit pages; same run as Gemma's weights above).
-SECOND_MODELS: dict[str, str] = {"gemma-3-270m": "smollm2-135m"}
-FITTED_PAIR_WEIGHTS: dict[tuple[str, str], dict[str, float]] = {
-    ("gemma-3-270m", "smollm2-135m"): {
-        "intercept": -5.822,
-        "ngram_gain": -0.005,
-        "lm_gain": 0.577,
-        "model_gain": 0.134,
-        "zipf_word": 0.081,
-        "zipf_lift": 0.049,
-        "sources": 0.252,
-        "ngram_fit": -0.031,
-    },
-}
-
-
-# Weights of a checked position's score given its document (`scoring.with_document`): its
-# score alone, the document's support and the word's other uses in the text
-# (`cleaner.spin.document`), fitted by `bench/eval_spin.py --fit-document` on the fit pages spun
-# and unspun, analysed with the stage's defaults (two rounds of checks).
-FITTED_DOCUMENT_WEIGHTS: dict[tuple[str, str], dict[str, float]] = {
-    ("gemma-3-270m", "smollm2-135m"): {"intercept": -5.03, "alone": 0.88, "support": 4.675, "repeated": -0.779},
-}
-
-
-def document_weights(model: str, second: str | None) -> dict[str, float]:
-    """The document weights fitted for ``model`` with ``second``; none (no document step) without a fit.
-
-    >>> document_weights("gemma-3-270m", "smollm2-135m")["support"], document_weights("smollm2-135m", None)
-    (4.675, {})
-    """
-    return dict(FITTED_DOCUMENT_WEIGHTS.get((model, second or ""), {}))
-
-
-def pair_weights(model: str, second: str | None) -> dict[str, float]:
-    """The weights fitted for ``model`` with ``second``; without a fit for the pair, ``model``'s own.
-
-    >>> pair_weights("gemma-3-270m", "smollm2-135m")["lm_gain"], pair_weights("smollm2-135m", None)["lm_gain"]
-    (0.577, 0.472)
-    """
-    fitted = FITTED_PAIR_WEIGHTS.get((model, second or ""))
-    return dict(fitted) if fitted is not None else fitted_weights(model)[0]
-
-
-def fitted_weights(model: str) -> tuple[dict[str, float], dict[str, float]]:
-    """The full and prefilter-only weights fitted for ``model`` (a GGUF path: the default model's).
-
-    >>> fitted_weights("smollm2-135m")[0]["lm_gain"]
-    0.472
-    """
-    full, prefilter = FITTED_WEIGHTS.get(model, FITTED_WEIGHTS[DEFAULT_MODEL])
-    return dict(full), dict(prefilter)
 
 
 class SpinConfig(StageConfig):
@@ -301,7 +193,7 @@ class SpinConfig(StageConfig):
         "separates originals from substitutions better at every threshold (bench/results/spin-lm.md).",
     )
     second_model: str | None = Field(
-        default=SECOND_MODELS[DEFAULT_MODEL],
+        default=weights.SECOND_MODELS[DEFAULT_MODEL],
         description="A second language model asked about the positions the first leaves undecided (a score in "
         "`second_band`); there the score uses the mean of the two models' gains. Two models disagree on different "
         "words, so the mean separates originals from substitutions better than either (bench/results/spin-lm.md); "
@@ -313,21 +205,21 @@ class SpinConfig(StageConfig):
         description="Scores of the first model (low inclusive, high exclusive) at which the second model is asked.",
     )
     full_weights: dict[str, float] = Field(
-        default_factory=lambda: fitted_weights(DEFAULT_MODEL)[0],
+        default_factory=lambda: weights.fitted_weights(DEFAULT_MODEL)[0],
         description="Logistic weights when the LM checked the position; default: those fitted for `model` "
         "(for a GGUF path, the default model's: refit them with `bench/eval_spin.py --fit`).",
     )
     prefilter_weights: dict[str, float] = Field(
-        default_factory=lambda: fitted_weights(DEFAULT_MODEL)[1],
+        default_factory=lambda: weights.fitted_weights(DEFAULT_MODEL)[1],
         description="Logistic weights without the LM figure; default: those fitted for `model`.",
     )
     pair_weights: dict[str, float] = Field(
-        default_factory=lambda: pair_weights(DEFAULT_MODEL, SECOND_MODELS[DEFAULT_MODEL]),
+        default_factory=lambda: weights.pair_weights(DEFAULT_MODEL, weights.SECOND_MODELS[DEFAULT_MODEL]),
         description="Logistic weights where the second model was asked (`lm_gain` is then the two models' "
         "mean); default: those fitted for the pair, or `model`'s full weights for a pair without a fit.",
     )
     document_weights: dict[str, float] = Field(
-        default_factory=lambda: document_weights(DEFAULT_MODEL, SECOND_MODELS[DEFAULT_MODEL]),
+        default_factory=lambda: weights.document_weights(DEFAULT_MODEL, weights.SECOND_MODELS[DEFAULT_MODEL]),
         description="Logistic weights of a checked position's score given its document: `alone` (the log-odds "
         "of its own score) and `support` (the mean of the 5 best scores among the document's other checked "
         "positions). Default: those fitted for the model and second model; none, so no document step, for a "
@@ -371,10 +263,13 @@ class SpinConfig(StageConfig):
         """Weights and second model not given are those that go with the chosen model."""
         if isinstance(data, dict):
             model = str(data.get("model", DEFAULT_MODEL))
-            second = data.get("second_model", SECOND_MODELS.get(model))
-            full, prefilter = fitted_weights(model)
+            second = data.get("second_model", weights.SECOND_MODELS.get(model))
+            full, prefilter = weights.fitted_weights(model)
             defaults = {"second_model": second, "full_weights": full, "prefilter_weights": prefilter}
-            fitted = {"pair_weights": pair_weights(model, second), "document_weights": document_weights(model, second)}
+            fitted = {
+                "pair_weights": weights.pair_weights(model, second),
+                "document_weights": weights.document_weights(model, second),
+            }
             data = defaults | fitted | data
         return data
 

@@ -14,7 +14,7 @@ from cleaner.spin.scoring import (
     supports,
     with_document,
 )
-from cleaner.stages.spin import FITTED_DOCUMENT_WEIGHTS, FITTED_WEIGHTS, fitted_weights
+from cleaner.spin.weights import FITTED_DOCUMENT_WEIGHTS, FITTED_WEIGHTS, fitted_weights
 
 
 @pytest.mark.parametrize("model", sorted(FITTED_WEIGHTS))

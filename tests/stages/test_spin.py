@@ -19,7 +19,8 @@ from cleaner.spin.engine import Detector, settings_from
 from cleaner.spin.language import word_count
 from cleaner.spin.scoring import Figures
 from cleaner.spin.suspects import AGREEMENT_BONUS, PROPOSAL, Suspect, lm_checks
-from cleaner.stages.spin import SpinConfig, SpinStage, _Resources, fitted_weights, pair_weights
+from cleaner.spin.weights import fitted_weights, pair_weights
+from cleaner.stages.spin import SpinConfig, SpinStage, _Resources
 
 
 class PreferringLM:
