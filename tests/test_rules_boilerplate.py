@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.boilerplate.rules import Rule, lines_after_end, load_pack, load_packs, teaser_list_lines
+from cleaner.boilerplate.packs import load_pack, load_packs
+from cleaner.boilerplate.rules import Rule, lines_after_end, teaser_list_lines
 from cleaner.config import rules_root
 from cleaner.errors import ConfigError
 from cleaner.model import Document

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from cleaner.boilerplate.rules import load_packs, pack_files
+from cleaner.boilerplate.packs import load_packs, pack_files
 from cleaner.config import rules_root
 from cleaner.model import DocumentResult
 from cleaner.report.files import write_atomic

@@ -7,13 +7,13 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    document's metadata as ``{"date": "2023-11-28"}``; the rest of the line stays.
 2. **A repeated title**: a line equal to the line right before it (blank lines between
    allowed) goes (rule ``title.repeated`` for the first line, ``repeat.adjacent`` elsewhere).
-3. **Rule packs** (``rules/boilerplate/*.yaml``, :mod:`cleaner.boilerplate.rules`): a line a
-   ``drop`` rule matches goes, with that rule's id; when that line is a heading ending in a
-   colon, the short lines listed right under it go too (``teaser.list``); so do a
-   ``heads-list`` rule's heading and the teasers under it; from the first line an
-   ``ends-article`` rule matches (the heading of a comment thread) after a line of prose,
-   every line goes (before any prose, or before more prose than a page's comments hold,
-   only that line goes).
+3. **Rule packs** (``rules/boilerplate/*.yaml``, :mod:`cleaner.boilerplate.rules`; read by
+   :mod:`cleaner.boilerplate.packs`): a line a ``drop`` rule matches goes, with that rule's
+   id; when that line is a heading ending in a colon, the short lines listed right under it
+   go too (``teaser.list``); so do a ``heads-list`` rule's heading and the teasers under it;
+   from the first line an ``ends-article`` rule matches (the heading of a comment thread)
+   after a line of prose, every line goes (before any prose, or before more prose than a
+   page's comments hold, only that line goes).
 4. **Corpus repetition** (after CCNet): a short line found in many documents of the run
    (folded for case and digits) goes as ``corpus.repeated-line``.
 5. **The classifier** (:mod:`cleaner.boilerplate.features`,
@@ -62,6 +62,7 @@ from cleaner.boilerplate.decision import (
     score_lines,
 )
 from cleaner.boilerplate.lines import LineMemo, normalise, shape_of
+from cleaner.boilerplate.packs import load_packs, pack_files
 from cleaner.boilerplate.removal import (
     Line,
     drop_adjacent_repeats,
@@ -76,8 +77,6 @@ from cleaner.boilerplate.rules import (
     drop_teaser_lists,
     lines_after_end,
     lines_found,
-    load_packs,
-    pack_files,
     teaser_list_lines,
 )
 from cleaner.config import RULES_ENV, rules_root

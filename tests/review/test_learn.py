@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.boilerplate.rules import load_pack as load_rule_pack
+from cleaner.boilerplate.packs import load_pack as load_rule_pack
 from cleaner.cli import main
 from cleaner.config import rules_root
 from cleaner.model import DocumentResult, Flag

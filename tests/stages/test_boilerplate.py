@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.boilerplate.decision import Trim, classify_lines
+from cleaner.boilerplate.packs import load_pack
 from cleaner.boilerplate.removal import drop_adjacent_repeats, removal_changes, split_lines
-from cleaner.boilerplate.rules import DropRules, any_of, lines_found, load_pack, match_rules
+from cleaner.boilerplate.rules import DropRules, any_of, lines_found, match_rules
 from cleaner.errors import ConfigError
 from cleaner.model import Document
 from cleaner.registry import stage_class
