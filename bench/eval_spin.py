@@ -424,6 +424,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--no-phrases", action="store_true", help="leave phrases out (written to bench/results/spin-no-phrases.md)"
     )
+    parser.add_argument(
+        "--reuse",
+        type=float,
+        default=0.0,
+        help="spin the test pages with a spinner that reuses a word's substitute at this rate "
+        "(bench/spinner.py; written to bench/results/spin-reuse.md)",
+    )
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
     parser.add_argument("--model", default=None, help="language model (name or GGUF path; default: the stage's)")
@@ -470,12 +477,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         weights = fit(detector, [spin_page(spinner, p, pages[p]) for p in fit_ids])
         print(json.dumps({k: {n: round(v, 3) for n, v in w.items()} for k, w in weights.items()}, indent=2))
         return
-    spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
+    spun = [spin_page(Spinner(reuse=args.reuse) if args.reuse else spinner, p, pages[p]) for p in test_ids]
     clean = [pages[p] for p in test_ids]
     spun_analyses = [detector.analyse(text) for text, _ in spun]
     clean_analyses = [detector.analyse(text) for text in clean]
     seconds = time.perf_counter() - started
     lines = _header(settings, len(test_ids), sum(len(s) for _, s in spun), sum(word_count(t) for t, _ in spun))
+    if args.reuse:
+        lines[0] += f": a spinner that reuses its substitutes ({args.reuse:g})"
+        lines.insert(2, reuse_note(args.reuse, spun))
     for threshold in THRESHOLDS:
         spun_flags = [flags_of(detector, t, a, threshold) for (t, _), a in zip(spun, spun_analyses, strict=True)]
         clean_flags = [flags_of(detector, t, a, threshold) for t, a in zip(clean, clean_analyses, strict=True)]
@@ -498,7 +508,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         "Seed 000 flags: " + "; ".join(f"{f.text} -> {f.suggestions[0]} ({f.score:.2f})" for f in flags),
     ]
-    write_section("spin-no-phrases" if args.no_phrases else "spin", "\n".join(lines))
+    name = "spin-reuse" if args.reuse else "spin-no-phrases" if args.no_phrases else "spin"
+    write_section(name, "\n".join(lines))
+
+
+def reuse_note(reuse: float, spun: list[tuple[str, list[Substitution]]]) -> str:
+    """What ``--reuse`` changes, with the share of the substitutions that repeat one."""
+    repeated = total = 0
+    for _, subs in spun:
+        counts = Counter(s.replacement.lower() for s in subs)
+        repeated += sum(n for n in counts.values() if n > 1)
+        total += len(subs)
+    return (
+        f"The spinner keeps the substitute it chose for a word and writes it again at the word's later\n"
+        f"occurrences with probability {reuse:g} (`--reuse`): {repeated} of the {total} substitutions are of a\n"
+        "substitute written more than once in its page. The clean pages and seed 000 are as in spin.md.\n"
+    )
 
 
 def _header(settings: Any, pages: int, subs: int, words: int) -> list[str]:
