@@ -428,8 +428,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--reuse",
         type=float,
         default=0.0,
-        help="spin the test pages with a spinner that reuses a word's substitute at this rate "
-        "(bench/spinner.py; written to bench/results/spin-reuse.md)",
+        help="spin the pages with a spinner that reuses a word's substitute at this rate "
+        "(bench/spinner.py; the report goes to bench/results/spin-reuse.md)",
     )
     parser.add_argument("--budget", type=float, default=None, help="LM checks per 100 words")
     parser.add_argument("--proposals", type=int, default=None, help="the model's own proposals per position")
@@ -467,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         budgets: list[float | None] = [None, *sorted(float(b) for b in args.budgets.split(","))]
         budget_report(detector, budgets, test_ids, pages)
         return
-    spinner = Spinner()
+    spinner = Spinner(reuse=args.reuse)
     if args.fit_document:
         texts = [t for p in fit_ids for t in (spin_page(spinner, p, pages[p]), (pages[p], []))]
         weights = {"document_weights": fit_document(detector, texts)}
@@ -477,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         weights = fit(detector, [spin_page(spinner, p, pages[p]) for p in fit_ids])
         print(json.dumps({k: {n: round(v, 3) for n, v in w.items()} for k, w in weights.items()}, indent=2))
         return
-    spun = [spin_page(Spinner(reuse=args.reuse) if args.reuse else spinner, p, pages[p]) for p in test_ids]
+    spun = [spin_page(spinner, p, pages[p]) for p in test_ids]
     clean = [pages[p] for p in test_ids]
     spun_analyses = [detector.analyse(text) for text, _ in spun]
     clean_analyses = [detector.analyse(text) for text in clean]
@@ -520,7 +520,7 @@ def reuse_note(reuse: float, spun: list[tuple[str, list[Substitution]]]) -> str:
         repeated += sum(n for n in counts.values() if n > 1)
         total += len(subs)
     return (
-        f"The spinner keeps the substitute it chose for a word and writes it again at the word's later\n"
+        "The spinner keeps the substitute it chose for a word and writes it again at the word's later\n"
         f"occurrences with probability {reuse:g} (`--reuse`): {repeated} of the {total} substitutions are of a\n"
         "substitute written more than once in its page. The clean pages and seed 000 are as in spin.md.\n"
     )
