@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.spin.candidates import match_case
 from cleaner.spin.morph import Exceptions, lemmas
 from cleaner.spin.phrases import clean_entry, inflect_phrase, wordnet_verb_phrases
 from cleaner.spin.thesaurus import SISTER, WORDNET, WORDNET_DIR, moby_file, parse_moby, wordnet_pairs
@@ -142,7 +143,7 @@ class Spinner:
         if rng.random() >= self.reuse:
             return None
         new, source = chosen[word.lower()]
-        return (new.capitalize() if word[0].isupper() else new), source
+        return match_case(new, word), source  # new is lower case
 
     def spin(self, text: str, seed: int) -> tuple[str, list[Substitution]]:
         """The spun text and what was replaced, spans in the spun text."""
