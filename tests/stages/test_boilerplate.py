@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.boilerplate.classifier import LineClassifier
 from cleaner.boilerplate.decision import Trim, classify_lines
 from cleaner.boilerplate.packs import load_pack
 from cleaner.boilerplate.removal import drop_adjacent_repeats, removal_changes, split_lines
@@ -445,6 +446,33 @@ def test_a_whole_page_that_starts_with_prose_is_not_taken_for_extracted_text():
     assert run(BoilerplateStage(BoilerplateConfig(extracted_doubtful=1.0)), page)[2]["stats"]["taken_as_extracted"] == 1
     article = "\n".join(line for line in page.splitlines() if line.endswith("."))
     assert run(BoilerplateStage(), article)[2]["stats"]["taken_as_extracted"] == 1
+
+
+RECIPE = """\
+Slow-cooker beef stew
+This stew takes ten minutes to put together in the morning and is ready by dinner.
+Ingredients
+2 lb beef chuck
+4 carrots
+3 potatoes
+2 cups beef stock
+Method
+Brown the beef
+Add the vegetables and the stock
+Cook on low for 8 hours
+"""
+
+
+def test_an_article_no_rule_touches_is_extracted_text_even_when_the_model_doubts_its_lines():
+    """A recipe or a table reads like a menu to the line model; with no furniture a rule knows it is
+    still an extractor's output, and the classifier leaves it alone."""
+    stage = BoilerplateStage()
+    stage.model = LineClassifier(base=-1.0, trees=())  # doubts every line: probability 0.27
+    cleaned, _, report = run(stage, RECIPE)
+    assert report["stats"]["taken_as_extracted"] == 1
+    assert cleaned == RECIPE
+    page = RECIPE + "Privacy policy\n© 2024 Example Media Ltd\n"  # furniture the rules know: a whole page
+    assert run(stage, page)[2]["stats"]["taken_as_extracted"] == 0
 
 
 def test_title_to_metadata_moves_the_headline_out_of_the_text_and_records_it():
