@@ -141,24 +141,10 @@ def _check_out_dir(out: Path, inputs: Sequence[str]) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        msg = "--jobs must be at least 1"
-        raise ConfigError(msg)
-    if not 0 <= args.html_limit < math.inf:  # also refuses nan
-        msg = "--html-limit must be 0 (no limit) or a size in megabytes"
-        raise ConfigError(msg)
+    stages = _chosen_stages(args)  # the options first, then the files
     inputs = check_inputs(args.inputs)
     _check_out_dir(args.out, inputs)
-    stages = [s.strip() for s in args.stages.split(",") if s.strip()] if args.stages is not None else None
-    if stages == []:  # an empty $STAGES in a script would copy every text through unchanged
-        msg = f"--stages names no stage: give one or more of {','.join(stage_names())}, or leave it out"
-        raise ConfigError(msg)
-    overrides: dict[str, Any] = {}
-    if args.grammar_server:
-        overrides["grammar"] = {"server_url": args.grammar_server}
-    if args.jobs > 1:  # each worker's language model gets one core (threads fighting for cores are slow)
-        overrides["spin"] = {"threads": 1}
-    pipeline = Pipeline(stages=stages, config_path=args.config, overrides=overrides)
+    pipeline = Pipeline(stages=stages, config_path=args.config, overrides=_overrides(args))
     streams = read_streams(inputs, pipes=pipeline.needs_survey)  # the survey would use pipes up
     if pipeline.needs_survey:
         pipeline.survey_sources(iter_sources(inputs, streams), jobs=args.jobs)
@@ -181,27 +167,60 @@ def _run(args: argparse.Namespace) -> int:
         except BaseException:  # a full disk, a stage error, Ctrl-C: the spooled reports go, written texts stay
             writer.discard()
             raise
+    _print_end(args, summary, writer)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def _chosen_stages(args: argparse.Namespace) -> list[str] | None:
+    """The stages ``--stages`` names (None: all), after checking the options the run needs."""
+    if args.jobs < 1:
+        msg = "--jobs must be at least 1"
+        raise ConfigError(msg)
+    if not 0 <= args.html_limit < math.inf:  # also refuses nan
+        msg = "--html-limit must be 0 (no limit) or a size in megabytes"
+        raise ConfigError(msg)
+    if args.stages is None:
+        return None
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    if not stages:  # an empty $STAGES in a script would copy every text through unchanged
+        msg = f"--stages names no stage: give one or more of {','.join(stage_names())}, or leave it out"
+        raise ConfigError(msg)
+    return stages
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The configuration the command line sets over the YAML."""
+    overrides: dict[str, Any] = {}
+    if args.grammar_server:
+        overrides["grammar"] = {"server_url": args.grammar_server}
+    if args.jobs > 1:  # each worker's language model gets one core (threads fighting for cores are slow)
+        overrides["spin"] = {"threads": 1}
+    return overrides
+
+
+def _print_end(args: argparse.Namespace, summary: Summary, writer: RunWriter) -> None:
+    """The summary table and the notes after a run."""
     if not summary.documents:  # a warning, even with --quiet: the run had nothing to do
         console.print(
             "note: no documents in the inputs (a folder is searched for .txt and .jsonl files)", highlight=False
         )
-    if not args.quiet:
-        _print_summary(summary, args.out)
-        if writer.brief:
-            console.print(
-                f"note: report.html shows {summary.documents - writer.brief} documents in full and the other "
-                f"{writer.brief} by their counts only (its limit is {writer.html_limit_mb:g} MB: --html-limit)",
-                highlight=False,
-            )
-        earlier = writer.earlier_files()
-        if earlier:
-            console.print(
-                f"note: {args.out}/ also holds {len(earlier)} .txt/.diff files of documents not in this run "
-                f"(e.g. {earlier[0]}), left from an earlier run; report.json lists this run's only",
-                highlight=False,
-            )
-        _note_stale_decisions(args.out)
-    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+    if args.quiet:
+        return
+    _print_summary(summary, args.out)
+    if writer.brief:
+        console.print(
+            f"note: report.html shows {summary.documents - writer.brief} documents in full and the other "
+            f"{writer.brief} by their counts only (its limit is {writer.html_limit_mb:g} MB: --html-limit)",
+            highlight=False,
+        )
+    earlier = writer.earlier_files()
+    if earlier:
+        console.print(
+            f"note: {args.out}/ also holds {len(earlier)} .txt/.diff files of documents not in this run "
+            f"(e.g. {earlier[0]}), left from an earlier run; report.json lists this run's only",
+            highlight=False,
+        )
+    _note_stale_decisions(args.out)
 
 
 def _note_stale_decisions(out: Path) -> None:

@@ -187,9 +187,22 @@ def _review_changes(
             continue
         text = decision.text or ""
         wanted.append(_Wanted(*span, text, "drop-line", "removed by the reviewer", item_id, item_id, "lines_dropped"))
-    # The reviewer's decisions are placed first, in text order: one that overlaps an earlier one
-    # is a conflict. Flags applied by the config go where they fit, the surest first; two stages
-    # flagging the same word is no conflict of anyone's corrections.
+    changes = _placed(wanted, conflicts, counts)
+    # An undecided flag on text the reviewer replaced (a removed line, a word another flag
+    # corrected) points at nothing any more: it goes, counted.
+    kept = [f for f in carried if not any(f.start < c.end and c.start < f.end for c in changes)]
+    counts["flags_gone_with_their_text"] += len(carried) - len(kept)
+    counts["conflicts"] += len(conflicts)
+    return changes, kept, conflicts, counts
+
+
+def _placed(wanted: list[_Wanted], conflicts: dict[str, str], counts: Counter[str]) -> list[Change]:
+    """The wanted changes that fit together, in text order; the others are counted or made conflicts.
+
+    The reviewer's decisions are placed first, in text order: one that overlaps an earlier one
+    is a conflict. Flags applied by the config go where they fit, the surest first; two stages
+    flagging the same word is no conflict of anyone's corrections.
+    """
     placed: list[_Wanted] = []
     for want in sorted(wanted, key=lambda w: (w.by_config, -w.score if w.by_config else 0.0, w.start, w.end)):
         if any(want.overlaps(other) for other in placed):
@@ -200,15 +213,7 @@ def _review_changes(
             continue
         placed.append(want)
         counts[want.counter] += 1
-    changes = [
-        Change(w.start, w.end, w.after, w.rule, w.reason) for w in sorted(placed, key=lambda w: (w.start, w.end))
-    ]
-    # An undecided flag on text the reviewer replaced (a removed line, a word another flag
-    # corrected) points at nothing any more: it goes, counted.
-    kept = [f for f in carried if not any(f.start < c.end and c.start < f.end for c in changes)]
-    counts["flags_gone_with_their_text"] += len(carried) - len(kept)
-    counts["conflicts"] += len(conflicts)
-    return changes, kept, conflicts, counts
+    return [Change(w.start, w.end, w.after, w.rule, w.reason) for w in sorted(placed, key=lambda w: (w.start, w.end))]
 
 
 def apply_document(result: DocumentResult, decisions: dict[str, Decision], config: ApplyConfig) -> Applied:
