@@ -23,7 +23,8 @@ The stage works on lines of the text as the encoding stage left it. In this orde
    above ``edge_stop``; between the two stops (inside the article) only lines below
    ``inner_drop`` go, so a table or list of the article stays (``generic.classifier``).
    Text that starts with prose within ``extracted_lead`` lines, and has few lines the line
-   model doubts (``extracted_doubtful``) or none a rule dropped, is taken to be an
+   model doubts (``extracted_doubtful``) or few a rule dropped as furniture
+   (``extracted_furniture``), is taken to be an
    extractor's output already and is only trimmed at its edges, below ``extracted_edge_drop``
    (:func:`cleaner.boilerplate.decision.looks_extracted`).
    On a whole page (``sequence``), the probabilities come from the model's second, sequence
@@ -139,12 +140,19 @@ class BoilerplateConfig(StageConfig):
         default=0.5,
         ge=0.0,
         le=1.0,
-        description="A text counts as already extracted only if, besides `extracted_lead`, at most this share of its "
+        description="Besides `extracted_lead`, a text counts as already extracted if at most this share of its "
         "lines were dropped by a rule or are more likely boilerplate than article text to the line model (held out on "
         "AEB's development pages: trafilatura's output a median 0.07, whole pages 0.90), so that a whole page that "
-        "happens to start with prose is not taken for one. A text no rule dropped a line of counts whatever its "
-        "share: an article made of a table or a list looks doubtful, but a whole page nearly always has furniture "
-        "the rules know (held out, trafilatura F1 0.960 -> 0.962, recall 0.953 -> 0.958; whole pages the same).",
+        "happens to start with prose is not taken for one; or if `extracted_furniture` holds.",
+    )
+    extracted_furniture: float = Field(
+        default=0.05,
+        ge=0.0,
+        le=1.0,
+        description="Besides `extracted_lead`, a text also counts as already extracted if at most this share of its "
+        "lines were dropped by a rule as furniture (repeats not counted), however doubtful the rest: an article made "
+        "of a table or a list looks doubtful to the line model, but a whole page nearly always has furniture the "
+        "rules know (held out, trafilatura F1 0.960 -> 0.962, recall 0.953 -> 0.958; whole pages the same).",
     )
     extracted_edge_drop: float = Field(
         default=0.12,
@@ -262,7 +270,9 @@ class BoilerplateStage(Stage):
         if self.model is not None:
             scored = score_lines(texts, self.model, drops, self.measure, self.fold)
             lead = leading_non_prose(texts, cfg.extracted_lead + 1, self.measure)
-            extracted = looks_extracted(scored, len(drops), lead, cfg.extracted_lead, cfg.extracted_doubtful)
+            extracted = looks_extracted(
+                scored, drops, lead, cfg.extracted_lead, cfg.extracted_doubtful, cfg.extracted_furniture
+            )
             trim = (
                 Trim(cfg.extracted_edge_drop, cfg.edge_stop, 0.0)
                 if extracted
