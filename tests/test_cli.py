@@ -509,8 +509,9 @@ def test_inputs_with_no_document_say_so(tmp_path: Path) -> None:
 
 def test_a_ctrl_c_python_could_not_raise_is_delivered_again() -> None:
     """A Ctrl-C that lands in a weakref callback during garbage collection cannot be raised there;
-    Python printed it as a traceback and dropped it (about 1 run in 30 of the test above). During a
-    run the hook hands it back to the main thread as the signal it was."""
+    Python printed it as a traceback and dropped it (about 1 run in 30 of
+    test_a_second_ctrl_c_stops_the_workers_at_once). During a run the hook hands it back to the main
+    thread as the signal it was."""
     received: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
     try:
